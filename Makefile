@@ -1,0 +1,35 @@
+# The two commands of the README: `make demo` and `make test`. Both bootstrap .venv from the
+# pinned constraints.txt on a fresh machine (Python 3.11, pip, make).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export SALESDW_HOME ?= $(CURDIR)/warehouse
+
+.PHONY: install demo test benchmark dagster-dev docs clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "pip==26.3"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[dev]"
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/salesdw demo
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+benchmark: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+dagster-dev: $(STAMP)
+	$(BIN)/dagster dev -m orchestration.definitions
+
+docs: $(STAMP)
+	$(BIN)/salesdw docs
+
+clean:
+	rm -rf $(VENV) warehouse dbt_project/target dbt_project/logs

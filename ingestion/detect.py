@@ -1,0 +1,82 @@
+"""Which entity a file holds, decided from its headers; the file name only breaks ties.
+
+An export is recognised when every required column of a profile is found among its headers; of
+several such profiles the one matching the most columns wins (a Deals export also carries
+`Account Name`, but matches Deals better than Accounts). A file no profile recognises is
+reported, not guessed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ingestion.errors import RejectedFile
+from ingestion.profiles import Profile, normalise_header
+
+
+@dataclass(frozen=True)
+class ColumnMatch:
+    index: dict[str, int]  # profile column → position of its header in the file
+    missing_required: list[str]
+    missing_optional: list[str]
+
+
+def _positions(headers: list[str]) -> dict[str, list[int]]:
+    positions: dict[str, list[int]] = {}
+    for i, header in enumerate(headers):
+        positions.setdefault(normalise_header(header), []).append(i)
+    return positions
+
+
+def _resolve(alias: str, positions: dict[str, list[int]]) -> int | None:
+    """``Discount#2`` is the second column headed `Discount` (line items repeat order headers)."""
+    name, _, occurrence = alias.partition("#")
+    found = positions.get(normalise_header(name), [])
+    nth = int(occurrence) if occurrence.isdigit() else 1
+    return found[nth - 1] if len(found) >= nth else None
+
+
+def match_columns(profile: Profile, headers: list[str]) -> ColumnMatch:
+    positions = _positions(headers)
+    claimed: set[int] = set()
+    index: dict[str, int] = {}
+    for column in profile.columns:
+        for alias in column.headers:
+            position = _resolve(alias, positions)
+            if position is not None and position not in claimed:
+                index[column.name] = position
+                claimed.add(position)
+                break
+    missing = [c for c in profile.columns if c.name not in index]
+    return ColumnMatch(
+        index=index,
+        missing_required=[c.headers[0] for c in missing if c.required],
+        missing_optional=[c.name for c in missing if not c.required],
+    )
+
+
+def _hinted(profile: Profile, file_name: str) -> bool:
+    name = normalise_header(file_name)
+    return any(normalise_header(h) in name for h in profile.file_hints)
+
+
+def match_entity(profiles: list[Profile], headers: list[str], file_name: str) -> tuple[Profile, ColumnMatch]:
+    matches = [(p, match_columns(p, headers)) for p in profiles]
+    complete = [(p, m) for p, m in matches if not m.missing_required]
+    if complete:
+        best = max(len(m.index) for _, m in complete)
+        top = [(p, m) for p, m in complete if len(m.index) == best]
+        if len(top) > 1:
+            top = [(p, m) for p, m in top if _hinted(p, file_name)] or top
+        if len(top) > 1:
+            names = ", ".join(p.entity for p, _ in top)
+            raise RejectedFile(f"headers fit several entities ({names}); pass --entity to choose")
+        return top[0]
+    hinted = [(p, m) for p, m in matches if _hinted(p, file_name)]
+    if hinted:
+        profile, match = max(hinted, key=lambda pm: len(pm[1].index))
+        missing = ", ".join(repr(h) for h in match.missing_required)
+        raise RejectedFile(f"looks like {profile.source} {profile.entity} but required column(s) {missing} are missing")
+    shown = ", ".join(repr(h) for h in headers[:8])
+    source = profiles[0].source
+    raise RejectedFile(f"not recognised as any {source} export (headers: {shown}{'…' if len(headers) > 8 else ''})")

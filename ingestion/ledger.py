@@ -1,0 +1,121 @@
+"""The load ledger: one Parquet row per file load under ``ledger/loads/`` and the quarantined
+rows under ``quarantine/``.
+
+Append-only files rather than a database so that the nightly run, the landing sensor and a
+person running ``salesdw status`` can all read it at once (DuckDB allows one writer per file).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from ingestion.errors import QuarantineRow
+from ingestion.settings import Home
+
+
+@dataclass(frozen=True)
+class LoadRecord:
+    load_id: str
+    batch_id: str
+    source: str
+    entity: str | None
+    file_path: str
+    file_name: str
+    sha256: str
+    size_bytes: int
+    file_format: str | None
+    encoding: str | None
+    rows_read: int
+    rows_loaded: int
+    rows_quarantined: int
+    status: str  # loaded | rejected
+    message: str
+    headers_seen: str  # JSON list
+    columns_missing: str  # JSON list of optional profile columns absent from the file
+    columns_extra: str  # JSON list of file headers the profile does not know
+    is_full_export: bool
+    loaded_at: str
+    raw_path: str | None
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _write_atomic(table: pa.Table, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(".parquet.partial")
+    pq.write_table(table, partial)
+    partial.replace(target)
+
+
+def record_load(home: Home, record: LoadRecord) -> None:
+    _write_atomic(pa.Table.from_pylist([asdict(record)]), home.ledger / "loads" / f"{record.load_id}.parquet")
+
+
+def record_quarantine(home: Home, record: LoadRecord, rows: list[QuarantineRow]) -> Path | None:
+    if not rows:
+        return None
+    table = pa.Table.from_pylist(
+        [
+            {"load_id": record.load_id, "source": record.source, "entity": record.entity,
+             "source_file": r.source_file, "row": r.row, "column": r.column,
+             "raw_value": r.raw_value, "reason": r.reason, "loaded_at": record.loaded_at}
+            for r in rows
+        ]
+    )
+    target = home.quarantine / record.source / str(record.entity) / f"{record.load_id}.parquet"
+    _write_atomic(table, target)
+    return target
+
+
+def _query(home: Home, folder: Path, sql: str, params: list | None = None) -> list[tuple]:
+    if not any(folder.rglob("*.parquet")):
+        return []
+    con = duckdb.connect()
+    try:
+        con.execute(f"create view t as select * from read_parquet('{folder.as_posix()}/**/*.parquet', union_by_name=true)")
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def loaded_hashes(home: Home) -> dict[str, str]:
+    """sha256 → load id of every file already loaded: a file seen again changes nothing."""
+    rows = _query(home, home.ledger / "loads", "select sha256, min(load_id) from t where status = 'loaded' group by sha256")
+    return dict(rows)
+
+
+def seen_hashes(home: Home) -> set[str]:
+    """Files loaded or rejected: the landing sensor triggers no run for these."""
+    return {row[0] for row in _query(home, home.ledger / "loads", "select distinct sha256 from t")}
+
+
+def recent_loads(home: Home, limit: int = 20) -> list[tuple]:
+    return _query(
+        home,
+        home.ledger / "loads",
+        "select loaded_at, source, entity, file_name, status, rows_loaded, rows_quarantined, message"
+        " from t order by load_id desc limit ?",
+        [limit],
+    )
+
+
+def quarantine_rows(home: Home, load_id: str | None = None) -> list[tuple]:
+    where = "where load_id = ?" if load_id else ""
+    return _query(
+        home,
+        home.quarantine,
+        f"select source_file, row, \"column\", raw_value, reason from t {where} order by source_file, row",
+        [load_id] if load_id else [],
+    )

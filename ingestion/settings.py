@@ -1,0 +1,62 @@
+"""Where the pipeline writes, read from the environment so that every tool (CLI, Dagster, dbt,
+tests) agrees on one `SALESDW_HOME` without passing paths around."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+
+
+@dataclass(frozen=True)
+class Home:
+    """The folder layout of one warehouse (see docs/raw_zone.md)."""
+
+    root: Path
+
+    @classmethod
+    def from_env(cls) -> "Home":
+        return cls(Path(os.environ.get("SALESDW_HOME", "warehouse")).resolve())
+
+    @property
+    def landing(self) -> Path:
+        return self.root / "landing"
+
+    @property
+    def raw(self) -> Path:
+        return self.root / "raw"
+
+    @property
+    def ledger(self) -> Path:
+        return self.root / "ledger"
+
+    @property
+    def quarantine(self) -> Path:
+        return self.root / "quarantine"
+
+    @property
+    def build_db(self) -> Path:
+        return self.root / "build" / "sales_build.duckdb"
+
+    @property
+    def published_db(self) -> Path:
+        return self.root / "sales.duckdb"
+
+    @property
+    def export(self) -> Path:
+        return self.root / "export" / "marts"
+
+    @property
+    def logs(self) -> Path:
+        return self.root / "logs"
+
+    @property
+    def tmp(self) -> Path:
+        return self.root / "tmp"
+
+
+def source_timezone() -> str:
+    """Time zone that naive CRM date-times are in, and that offset-aware ones are converted to."""
+    return os.environ.get("SALESDW_TIMEZONE", DEFAULT_TIMEZONE)
