@@ -40,6 +40,7 @@ class ColumnSpec:
     percent_scale: str = "points"
     allow_negative: bool = False
     not_in_future: bool = False
+    allowed: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,7 @@ def _column(entity: str, name: str, spec: dict, origin: Path) -> ColumnSpec:
         allow_negative=bool(spec.get("allow_negative", False)),
         # created/modified/activity times cannot lie in the future; dates (closing dates) may
         not_in_future=bool(spec.get("not_in_future", kind == "timestamp")),
+        allowed=tuple(str(v) for v in spec.get("allowed") or ()),
     )
 
 

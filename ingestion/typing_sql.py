@@ -114,6 +114,9 @@ def typed_column(spec: ColumnSpec, raw: str, locale_date: str, timezone: str) ->
         raise ValueError(kind)
     if kind in ("int", "decimal", "money") and not spec.allow_negative:
         checks.append((f"{name} < 0", "'negative value'" if kind != "money" else "'negative amount'"))
+    if spec.allowed:
+        listed = ", ".join(quote(v) for v in spec.allowed)
+        checks.append((f"{name} not in ({listed})", quote("not one of: " + ", ".join(spec.allowed))))
     if spec.required:
         checks.append((f"{value} is null", "'required value is empty'"))
     return TypedColumn(expression=f"cast({expression} as {SQL_TYPES[kind]})", checks=checks)

@@ -1,0 +1,1 @@
+"""Dagster project of the warehouse: ingestion → dbt → checks → publish, one `Definitions`."""

@@ -1,0 +1,68 @@
+"""Sensors: a run when new export files land, and an alert when a run fails.
+
+The landing sensor keys runs on the files' sha256 and skips files the ledger already holds, so
+the same export never triggers twice — not after a restart, not when copied in again."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import urllib.request
+from pathlib import Path
+
+from dagster import (
+    DefaultSensorStatus,
+    RunFailureSensorContext,
+    RunRequest,
+    SensorEvaluationContext,
+    SkipReason,
+    run_failure_sensor,
+    sensor,
+)
+
+from ingestion.ledger import seen_hashes, sha256_of
+from ingestion.load import expand_paths
+from ingestion.settings import Home
+from orchestration.jobs import nightly_job
+
+
+def new_landing_files(home: Home, landing: Path | None = None) -> dict[str, Path]:
+    """sha256 → path of the files under the landing folder that the ledger has not seen."""
+    seen = seen_hashes(home)
+    found = {}
+    for path in expand_paths([landing or home.landing]):
+        digest = sha256_of(path)
+        if digest not in seen:
+            found[digest] = path
+    return found
+
+
+@sensor(job=nightly_job, minimum_interval_seconds=60, default_status=DefaultSensorStatus.RUNNING)
+def landing_sensor(context: SensorEvaluationContext):
+    """Starts a run when export files the ledger has not seen arrive in the landing folder."""
+    found = new_landing_files(Home.from_env())
+    if not found:
+        return SkipReason("no new export files in the landing folder")
+    run_key = hashlib.sha256("".join(sorted(found)).encode()).hexdigest()
+    return RunRequest(run_key=run_key, tags={"salesdw/new_files": str(len(found))})
+
+
+def write_alert(home: Home, message: str) -> Path:
+    """Every alert goes to logs/alerts.log; a webhook too when SALESDW_ALERT_WEBHOOK is set."""
+    home.logs.mkdir(parents=True, exist_ok=True)
+    entry = {"at": dt.datetime.now(dt.timezone.utc).isoformat(), "message": message}
+    path = home.logs / "alerts.log"
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
+    webhook = os.environ.get("SALESDW_ALERT_WEBHOOK")
+    if webhook:
+        request = urllib.request.Request(webhook, data=json.dumps(entry).encode(), headers={"Content-Type": "application/json"})
+        urllib.request.urlopen(request, timeout=10)  # noqa: S310 — the operator's own endpoint
+    return path
+
+
+@run_failure_sensor(default_status=DefaultSensorStatus.RUNNING)
+def run_failure_alert(context: RunFailureSensorContext):
+    write_alert(Home.from_env(), f"run {context.dagster_run.run_id} of {context.dagster_run.job_name} failed: {context.failure_event.message}")

@@ -1,0 +1,65 @@
+"""The dbt project as Dagster sees it, and the translator that names its assets.
+
+Keys read as the layers do — ``staging/stg_zoho__deals``, ``marts/fct_order_lines``,
+``kpi/kpi_attainment`` — and each dbt source points at the ingestion asset that writes its
+Parquet files (``raw/<source>/<entity>``), so the lineage graph is one piece.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from dagster import AssetKey
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtProject
+
+DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
+RAW_PATH = re.compile(r"/raw/([^/]+)/([^/]+)/")
+
+salesdw_dbt = DbtProject(
+    project_dir=DBT_PROJECT_DIR,
+    target=os.environ.get("SALESDW_DBT_TARGET", "duckdb"),
+)
+
+
+def ensure_manifest() -> Path:
+    """``dagster dev`` re-parses by itself; a plain import (CLI, tests, a deployed code
+    location without a packaged manifest) parses once when no manifest exists yet."""
+    if os.environ.get("SALESDW_REPARSE") or not salesdw_dbt.manifest_path.exists():
+        os.environ.setdefault("SALESDW_HOME", str(Path("warehouse").resolve()))
+        salesdw_dbt.preparer.prepare(salesdw_dbt)
+    return salesdw_dbt.manifest_path
+
+
+def layer_of(props: Mapping[str, Any]) -> str:
+    """The folder under models/ that holds the node: staging, intermediate, marts or kpi."""
+    parts = Path(props.get("original_file_path", "")).parts
+    if "kpi" in parts:
+        return "kpi"
+    if len(parts) > 1 and parts[0] == "models":
+        return parts[1]
+    return props.get("resource_type", "dbt")
+
+
+class SalesdwTranslator(DagsterDbtTranslator):
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            location = str(dbt_resource_props.get("meta", {}).get("external_location", ""))
+            found = RAW_PATH.search(location.replace("\\", "/"))
+            if found:
+                return AssetKey(["raw", found.group(1), found.group(2)])
+            return AssetKey(["raw", dbt_resource_props["source_name"], dbt_resource_props["name"]])
+        return AssetKey([layer_of(dbt_resource_props), dbt_resource_props["name"]])
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props["resource_type"] == "seed":
+            return "seeds"
+        if dbt_resource_props["resource_type"] == "snapshot":
+            return "snapshots"
+        return layer_of(dbt_resource_props)
+
+
+translator = SalesdwTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))

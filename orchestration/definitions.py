@@ -1,0 +1,31 @@
+"""The one `Definitions` of the project: `dagster dev -m orchestration.definitions`."""
+
+from __future__ import annotations
+
+import os
+
+from dagster import Definitions
+from dagster_dbt import DbtCliResource
+
+from orchestration.automation.freshness import freshness_checks
+from orchestration.automation.schedules import nightly_schedule
+from orchestration.automation.sensors import landing_sensor, run_failure_alert
+from orchestration.dbt.assets import salesdw_dbt_assets
+from orchestration.dbt.project import salesdw_dbt
+from orchestration.ingestion.assets import ingestion_assets
+from orchestration.jobs import build_job, nightly_job
+from orchestration.publish.assets import published_warehouse
+from orchestration.quality.checks import raw_quality_checks
+from orchestration.resources import warehouse_from_env
+
+defs = Definitions(
+    assets=[*ingestion_assets, salesdw_dbt_assets, published_warehouse],
+    asset_checks=[*raw_quality_checks, *freshness_checks],
+    jobs=[nightly_job, build_job],
+    schedules=[nightly_schedule],
+    sensors=[landing_sensor, run_failure_alert],
+    resources={
+        "warehouse": warehouse_from_env(),
+        "dbt": DbtCliResource(project_dir=salesdw_dbt, target=os.environ.get("SALESDW_DBT_TARGET", "duckdb")),
+    },
+)

@@ -1,0 +1,73 @@
+"""One multi-asset per source: each entity of the source's profiles is an asset
+``raw/<source>/<entity>``, materialized by loading the export files found in
+``<landing>/<source>/`` through the ingestion package."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResult, MetadataValue, RetryPolicy, Backoff, multi_asset
+
+from ingestion import FileResult, ingest_paths
+from ingestion.profiles import Profile, profiles_for
+from orchestration.resources import WarehouseResource
+
+SOURCES = ("zoho", "fxiaoke", "sheets")
+# A landing folder on a network share can blink; a parse error will not go away on retry,
+# and the ingestion reports it as a rejected file rather than raising.
+TRANSIENT_RETRY = RetryPolicy(max_retries=3, delay=10, backoff=Backoff.EXPONENTIAL)
+
+
+def raw_asset_key(source: str, entity: str) -> AssetKey:
+    return AssetKey(["raw", source, entity])
+
+
+def _spec(profile: Profile) -> AssetSpec:
+    return AssetSpec(
+        key=raw_asset_key(profile.source, profile.entity),
+        group_name="raw",
+        description=f"{profile.description} Profile: ingestion/profiles/{profile.origin.name}",
+        kinds={"parquet", "python"},
+        metadata={"raw_path": f"raw/{profile.source}/{profile.entity}/*.parquet"},
+        skippable=True,
+    )
+
+
+def _metadata(results: list[FileResult]) -> dict:
+    return {
+        "files": MetadataValue.json([{"file": r.path.name, "status": r.status, "message": r.message} for r in results]),
+        "rows_loaded": sum(r.rows_loaded for r in results),
+        "rows_quarantined": sum(r.rows_quarantined for r in results),
+        "files_rejected": sum(1 for r in results if r.status == "rejected"),
+    }
+
+
+def build_source_assets(source: str):
+    profiles = profiles_for(source)
+
+    @multi_asset(
+        name=f"ingest_{source}",
+        specs=[_spec(p) for p in profiles],
+        can_subset=True,
+        retry_policy=TRANSIENT_RETRY,
+        description=f"Load new {source} export files from the landing folder into the raw zone.",
+    )
+    def _ingest(context: AssetExecutionContext, warehouse: WarehouseResource):
+        folder = warehouse.landing_dir / source
+        results = ingest_paths(source, [folder], warehouse.paths) if folder.is_dir() else []
+        by_entity: dict[str, list[FileResult]] = defaultdict(list)
+        for result in results:
+            if result.status == "rejected":
+                context.log.error(result.message)
+            by_entity[result.entity or ""].append(result)
+        for key in context.selected_asset_keys:
+            entity = key.path[-1]
+            yield MaterializeResult(asset_key=key, metadata=_metadata(by_entity.get(entity, [])))
+        rejected = by_entity.get("", [])
+        if rejected:
+            context.log.warning(f"{len(rejected)} {source} file(s) rejected: see the ledger (salesdw status)")
+
+    return _ingest
+
+
+ingestion_assets = [build_source_assets(s) for s in SOURCES]
