@@ -68,7 +68,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 1 if rejected or (args.strict and quarantined) else 0
 
 
-def run_job(job_name: str, landing: str | None = None) -> bool:
+def execute(job_name: str, landing: str | None = None):
     """Execute a job of the one `Definitions` in process, on a persistent local instance so
     that run history and freshness checks survive between runs."""
     home = _home()
@@ -77,6 +77,7 @@ def run_job(job_name: str, landing: str | None = None) -> bool:
     from dagster import DagsterInstance
 
     from ingestion.raw_zone import ensure_raw_zone
+    from orchestration.automation.sensors import write_alert
     from orchestration.definitions import defs
 
     ensure_raw_zone(home)
@@ -85,19 +86,28 @@ def run_job(job_name: str, landing: str | None = None) -> bool:
     else:
         (home.root / "dagster").mkdir(parents=True, exist_ok=True)
         instance = DagsterInstance.local_temp(tempdir=str(home.root / "dagster"))
-    result = defs.resolve_job_def(job_name).execute_in_process(instance=instance, raise_on_error=False)
-    failures = [e for e in result.all_events if e.is_step_failure]
-    failed_checks = [
-        e.event_specific_data.asset_check_evaluation
-        for e in result.all_events
-        if e.event_type_value == "ASSET_CHECK_EVALUATION" and not e.event_specific_data.asset_check_evaluation.passed
+    try:
+        result = defs.resolve_job_def(job_name).execute_in_process(instance=instance, raise_on_error=False)
+    finally:
+        instance.dispose()
+    problems = [
+        f"step failed: {e.step_key}: {e.event_specific_data.error.message.strip()[:500]}"
+        for e in result.all_events if e.is_step_failure
+    ] + [
+        f"check failed: {c.asset_key.to_user_string()} {c.check_name}: {dict(c.metadata)}"[:800]
+        for c in result.get_asset_check_evaluations() if not c.passed
     ]
-    for event in failures:
-        print(f"step failed: {event.step_key}: {event.event_specific_data.error.message.strip()[:500]}", file=sys.stderr)
-    for check in failed_checks:
-        print(f"check failed: {check.asset_key.to_user_string()} {check.check_name}: {dict(check.metadata)}"[:800], file=sys.stderr)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if not result.success:
+        # In process there is no daemon to run the run-failure sensor: alert here instead.
+        write_alert(home, f"run {result.run_id} of {job_name} failed: " + "; ".join(problems)[:2000])
     _log_run(home, job_name, result.run_id, result.success)
-    return result.success
+    return result
+
+
+def run_job(job_name: str, landing: str | None = None) -> bool:
+    return execute(job_name, landing).success
 
 
 def _log_run(home: Home, job: str, run_id: str, success: bool) -> None:

@@ -8,7 +8,6 @@ Parquet files (``raw/<source>/<entity>``), so the lineage graph is one piece.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -17,11 +16,11 @@ from dagster import AssetKey
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtProject
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
-RAW_PATH = re.compile(r"/raw/([^/]+)/([^/]+)/")
 
 salesdw_dbt = DbtProject(
     project_dir=DBT_PROJECT_DIR,
     target=os.environ.get("SALESDW_DBT_TARGET", "duckdb"),
+    target_path=os.environ.get("SALESDW_DBT_TARGET_PATH", "target"),
 )
 
 
@@ -47,10 +46,8 @@ def layer_of(props: Mapping[str, Any]) -> str:
 class SalesdwTranslator(DagsterDbtTranslator):
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> AssetKey:
         if dbt_resource_props["resource_type"] == "source":
-            location = str(dbt_resource_props.get("meta", {}).get("external_location", ""))
-            found = RAW_PATH.search(location.replace("\\", "/"))
-            if found:
-                return AssetKey(["raw", found.group(1), found.group(2)])
+            # dbt sources are named like the raw zone: source `zoho`, table `deals` reads
+            # raw/zoho/deals/*.parquet, which the ingestion asset raw/zoho/deals writes.
             return AssetKey(["raw", dbt_resource_props["source_name"], dbt_resource_props["name"]])
         return AssetKey([layer_of(dbt_resource_props), dbt_resource_props["name"]])
 

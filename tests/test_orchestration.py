@@ -1,0 +1,172 @@
+"""The Dagster project, run for real: definitions, the nightly job in process, blocking checks,
+write-audit-publish, the schedule and the sensors."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+from dagster import (
+    AssetKey,
+    DagsterInstance,
+    RunRequest,
+    SkipReason,
+    build_sensor_context,
+)
+
+from ingestion import ingest_paths
+from ingestion.settings import Home
+
+
+@pytest.fixture(scope="module")
+def defs():
+    from orchestration.definitions import defs
+
+    return defs
+
+
+def _published_rows(home: Home) -> dict[str, int]:
+    con = duckdb.connect(str(home.published_db), read_only=True)
+    try:
+        tables = [r[0] for r in con.execute("select table_name from duckdb_tables() where schema_name = 'marts'").fetchall()]
+        return {t: con.execute(f'select count(*) from marts."{t}"').fetchone()[0] for t in tables}
+    finally:
+        con.close()
+
+
+def test_asset_graph_is_one_piece(defs):
+    graph = defs.resolve_asset_graph()
+    keys = {k.to_user_string() for k in graph.get_all_asset_keys()}
+    assert {"raw/zoho/deals", "raw/fxiaoke/orders", "raw/sheets/targets"} <= keys
+    assert "marts/fct_order_lines" in keys and "published/sales_duckdb" in keys
+    staging_deals = next(k for k in graph.get_all_asset_keys() if k.path[-1] == "stg_zoho__deals")
+    upstream = {k.to_user_string() for k in graph.get(staging_deals).parent_keys}
+    assert "raw/zoho/deals" in upstream, "dbt sources must point at the ingestion assets"
+
+
+def test_checks_cover_every_raw_entity(defs):
+    from ingestion.profiles import profiles_for
+
+    graph = defs.resolve_asset_graph()
+    check_keys = graph.asset_check_keys
+    gx_assets = {c.asset_key for c in check_keys if c.name == "gx_raw_suite"}
+    for source in ("zoho", "fxiaoke", "sheets"):
+        for profile in profiles_for(source):
+            assert AssetKey(["raw", source, profile.entity]) in gx_assets
+    assert any(c.asset_key.path[0] in {"marts", "staging"} and c.name.startswith(("not_null", "unique")) for c in check_keys), (
+        "dbt tests must surface as asset checks"
+    )
+
+
+def test_schedule_runs_nightly_in_shanghai_time(defs):
+    schedule = defs.resolve_schedule_def("nightly_warehouse")
+    assert schedule.cron_schedule == "0 2 * * *"
+    assert schedule.execution_timezone == "Asia/Shanghai"
+    assert schedule.job_name == "nightly"
+
+
+def test_landing_sensor_triggers_once_per_file(home: Home, tmp_path: Path):
+    from orchestration.automation.sensors import landing_sensor
+
+    export = home.landing / "sheets" / "fx_rates.csv"
+    export.parent.mkdir(parents=True)
+    export.write_text("Month,Currency,Rate To CNY\n2025-01,USD,7.2\n", encoding="utf-8")
+    instance = DagsterInstance.ephemeral()
+    first = landing_sensor(build_sensor_context(instance=instance))
+    assert isinstance(first, RunRequest)
+    assert first.run_key
+    ingest_paths("sheets", [export], home)
+    second = landing_sensor(build_sensor_context(instance=instance))
+    assert isinstance(second, SkipReason), "a file already in the ledger must not trigger a run"
+
+
+def test_nightly_run_materializes_and_checks_everything(published: Home, defs):
+    instance_dir = published.root / "dagster"
+    assert published.published_db.exists()
+    rows = _published_rows(published)
+    assert rows["fct_order_lines"] > 0
+    assert set(rows) >= {"fct_order_lines", "dim_rep", "dim_customer", "dim_date", "fct_opportunities"}
+    con = duckdb.connect(str(published.published_db), read_only=True)
+    try:
+        schemas = {r[0] for r in con.execute("select distinct schema_name from duckdb_tables()").fetchall()}
+    finally:
+        con.close()
+    assert schemas == {"marts"}, "the published file holds exactly the public marts"
+    assert sorted(p.name for p in published.export.glob("*.parquet")) == sorted(f"{t}.parquet" for t in rows)
+    instance = DagsterInstance.local_temp(tempdir=str(instance_dir))
+    try:
+        graph = defs.resolve_asset_graph()
+        for key in graph.get_all_asset_keys():
+            if graph.get(key).is_materializable:
+                assert instance.get_latest_materialization_event(key) is not None, f"{key.to_user_string()} not materialized"
+        for check_key in graph.asset_check_keys:
+            if check_key.name == "gx_raw_suite":
+                record = instance.event_log_storage.get_latest_asset_check_execution_by_key([check_key]).get(check_key)
+                assert record is not None, f"{check_key} did not run"
+    finally:
+        instance.dispose()
+
+
+@pytest.fixture
+def copied_home(published: Home, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Home:
+    """A private copy of the published demo warehouse, to break without harming other tests."""
+    root = tmp_path / "copy"
+    shutil.copytree(published.root, root, ignore=shutil.ignore_patterns("dagster"))
+    monkeypatch.setenv("SALESDW_HOME", str(root))
+    return Home(root)
+
+
+def test_corrupted_raw_table_blocks_publish(copied_home: Home):
+    from orchestration.cli import execute
+
+    before = _published_rows(copied_home)
+    before_bytes = copied_home.published_db.read_bytes()
+    deals = copied_home.raw / "zoho" / "deals"
+    newest = sorted(p for p in deals.glob("*.parquet") if not p.name.startswith("_"))[-1]
+    corrupted = deals / "99999999T999999999999-corrupt-0000.parquet"
+    con = duckdb.connect()
+    con.execute(
+        f"copy (select * replace (cast(null as varchar) as record_id, "
+        f"'99999999T999999999999-corrupt' as _batch_id) from read_parquet('{newest.as_posix()}')) "
+        f"to '{corrupted.as_posix()}' (format parquet)"
+    )
+    con.close()
+    result = execute("nightly")
+    assert not result.success
+    failed = [c for c in result.get_asset_check_evaluations() if not c.passed]
+    assert [c.asset_key.to_user_string() for c in failed] == ["raw/zoho/deals"]
+    materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
+    assert "raw/zoho/deals" in materialized
+    assert not any(k.startswith(("staging/", "marts/", "published/")) for k in materialized), "downstream must be skipped"
+    assert copied_home.published_db.read_bytes() == before_bytes, "a failed run must leave the published file as it was"
+    assert _published_rows(copied_home) == before
+    assert "raw/zoho/deals" in (copied_home.logs / "alerts.log").read_text(encoding="utf-8")
+    assert list((copied_home.logs / "gx" / result.run_id).glob("zoho.deals.json")), "GX results are kept per run"
+
+
+def test_readers_are_never_blocked_by_publish(copied_home: Home):
+    from orchestration.publish.warehouse import publish
+
+    reader = duckdb.connect(str(copied_home.published_db), read_only=True)
+    try:
+        before = reader.execute("select count(*) from marts.fct_order_lines").fetchone()[0]
+        publication = publish(copied_home)
+        assert reader.execute("select count(*) from marts.fct_order_lines").fetchone()[0] == before
+    finally:
+        reader.close()
+    assert publication.tables["fct_order_lines"] == before
+    fresh = duckdb.connect(str(copied_home.published_db), read_only=True)
+    try:
+        assert fresh.execute("select count(*) from marts.fct_order_lines").fetchone()[0] == before
+    finally:
+        fresh.close()
+
+
+def test_cli_usage_error_exits_2():
+    from orchestration.cli import main
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["no-such-command"])
+    assert exit_info.value.code == 2
