@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import sys
+from pathlib import Path
 
 from dagster import Definitions
 from dagster_dbt import DbtCliResource
 
-from orchestration.automation.freshness import freshness_checks
+from orchestration.automation.freshness import with_freshness
 from orchestration.automation.schedules import nightly_schedule
 from orchestration.automation.sensors import landing_sensor, run_failure_alert
 from orchestration.dbt.assets import salesdw_dbt_assets
@@ -18,14 +20,19 @@ from orchestration.publish.assets import published_warehouse
 from orchestration.quality.checks import raw_quality_checks
 from orchestration.resources import warehouse_from_env
 
-defs = Definitions(
+defs = with_freshness(Definitions(
     assets=[*ingestion_assets, salesdw_dbt_assets, published_warehouse],
-    asset_checks=[*raw_quality_checks, *freshness_checks],
+    asset_checks=raw_quality_checks,
     jobs=[nightly_job, build_job],
     schedules=[nightly_schedule],
     sensors=[landing_sensor, run_failure_alert],
     resources={
         "warehouse": warehouse_from_env(),
-        "dbt": DbtCliResource(project_dir=salesdw_dbt, target=os.environ.get("SALESDW_DBT_TARGET", "duckdb")),
+        "dbt": DbtCliResource(
+            project_dir=salesdw_dbt,
+            target=os.environ.get("SALESDW_DBT_TARGET", "duckdb"),
+            # the dbt installed beside this interpreter, so a venv works without being activated
+            dbt_executable=str(Path(sys.executable).with_name("dbt")),
+        ),
     },
-)
+))

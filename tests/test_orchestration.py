@@ -67,6 +67,17 @@ def test_schedule_runs_nightly_in_shanghai_time(defs):
     assert schedule.job_name == "nightly"
 
 
+def test_raw_marts_and_published_must_be_fresh_within_26_hours(defs):
+    import datetime as dt
+
+    graph = defs.resolve_asset_graph()
+    for key in ("raw/zoho/deals", "marts/fct_order_lines", "published/sales_duckdb"):
+        policy = graph.get(AssetKey.from_user_string(key)).freshness_policy
+        assert policy is not None, f"{key} has no freshness policy"
+        assert policy.fail_window.to_timedelta() == dt.timedelta(hours=26)
+    assert graph.get(AssetKey.from_user_string("staging/stg_zoho__deals")).freshness_policy is None
+
+
 def test_landing_sensor_triggers_once_per_file(home: Home, tmp_path: Path):
     from orchestration.automation.sensors import landing_sensor
 

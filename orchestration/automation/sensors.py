@@ -3,7 +3,6 @@
 The landing sensor keys runs on the files' sha256 and skips files the ledger already holds, so
 the same export never triggers twice — not after a restart, not when copied in again."""
 
-from __future__ import annotations
 
 import datetime as dt
 import hashlib

@@ -1,6 +1,5 @@
 """Every dbt model, seed and snapshot as a Dagster asset; every dbt test as an asset check."""
 
-from __future__ import annotations
 
 from dagster import AssetExecutionContext
 from dagster_dbt import DbtCliResource, dbt_assets

@@ -25,11 +25,18 @@ salesdw_dbt = DbtProject(
 
 
 def ensure_manifest() -> Path:
-    """``dagster dev`` re-parses by itself; a plain import (CLI, tests, a deployed code
-    location without a packaged manifest) parses once when no manifest exists yet."""
+    """Parse once when no manifest exists yet (CLI, tests, a fresh clone), or on demand with
+    SALESDW_REPARSE=1 after editing models; `dbt build` re-parses anyway before it runs."""
     if os.environ.get("SALESDW_REPARSE") or not salesdw_dbt.manifest_path.exists():
+        from dbt.cli.main import dbtRunner
+
         os.environ.setdefault("SALESDW_HOME", str(Path("warehouse").resolve()))
-        salesdw_dbt.preparer.prepare(salesdw_dbt)
+        result = dbtRunner().invoke([
+            "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
+            "--target-path", str(salesdw_dbt.manifest_path.parent),
+        ])
+        if not result.success:
+            raise RuntimeError(f"dbt parse failed for {DBT_PROJECT_DIR}: {result.exception}")
     return salesdw_dbt.manifest_path
 
 

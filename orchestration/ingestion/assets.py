@@ -2,7 +2,6 @@
 ``raw/<source>/<entity>``, materialized by loading the export files found in
 ``<landing>/<source>/`` through the ingestion package."""
 
-from __future__ import annotations
 
 from collections import defaultdict
 

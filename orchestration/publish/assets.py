@@ -1,7 +1,6 @@
 """The published warehouse as an asset downstream of every public mart: it materializes only
 when the whole dbt build, its tests and the blocking data-quality checks have passed."""
 
-from __future__ import annotations
 
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
 

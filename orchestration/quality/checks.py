@@ -1,7 +1,6 @@
 """Blocking asset checks on every raw entity: a failed Great Expectations suite stops the dbt
 build and the publish downstream, so a bad export never reaches a dashboard."""
 
-from __future__ import annotations
 
 from dagster import AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, MetadataValue, multi_asset_check
 
