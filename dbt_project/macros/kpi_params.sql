@@ -1,0 +1,38 @@
+{#-
+    Parameters of the KPI marts (../shared/KPI_DEFINITIONS.md). Each is a dbt var named
+    `kpi_<name>`; the default below applies when the var is not set (`--vars` or dbt_project.yml).
+    Every model that uses one documents it in its YAML (meta.parameters).
+-#}
+{% macro kpi_param(name) -%}
+    {%- set defaults = {
+        'segment_window_months': 12,
+        'segment_high_value_share': 0.20,
+        'segment_at_risk_days': 180,
+        'segment_lost_days': 365,
+        'segment_potential_factor': 0.20,
+        'churn_horizon_days': 365,
+        'target_growth_floor': -0.20,
+        'target_growth_ceiling': 0.50,
+        'target_mismatch_tolerance': 0.01,
+        'quote_response_target_hours': 4,
+    } -%}
+    {%- if name not in defaults -%}
+        {{ exceptions.raise_compiler_error('kpi_param: unknown parameter ' ~ name) }}
+    {%- endif -%}
+    {{- return(var('kpi_' ~ name, defaults[name])) -}}
+{%- endmacro %}
+
+{#- The as-of date: var `as_of_date` when given, else the newest order date loaded. -#}
+{% macro kpi_as_of_date(orders_relation, date_column='order_date') -%}
+    {%- if var('as_of_date', none) -%}
+        cast('{{ var("as_of_date") }}' as date)
+    {%- else -%}
+        (select max({{ date_column }}) from {{ orders_relation }})
+    {%- endif -%}
+{%- endmacro %}
+
+{#- actual / reference, null (not infinite) when the reference is zero or missing. -#}
+{% macro kpi_ratio(numerator, denominator) -%}
+    case when {{ denominator }} is not null and {{ denominator }} <> 0
+        then cast({{ numerator }} as {{ dbt.type_numeric() }}) / {{ denominator }} end
+{%- endmacro %}

@@ -1,0 +1,39 @@
+{#-
+    Every row resolved `column_name` (a code mapped through a seed, an FX rate, a rep…).
+    Failing rows are the distinct `from_columns` values that did not resolve, with a row count.
+    When the test runs as an error, it stops with a message that names those values and says how
+    to fix it (`fix`), so a nightly log reads "unmapped stage 'fxiaoke / 意向客户'" rather than
+    "Got 1 result". Use the standard `where` config to skip rows with nothing to map.
+-#}
+{% test mapped(model, column_name, from_columns, fix='') %}
+
+{%- set failures_sql -%}
+    select
+        {{ from_columns | join(', ') }},
+        count(*) as unresolved_rows
+    from {{ model }}
+    where {{ column_name }} is null
+    group by {{ from_columns | join(', ') }}
+{%- endset -%}
+
+{%- if execute and flags.WHICH in ('build', 'test', 'retry') and config.get('severity', 'error') | lower == 'error' -%}
+    {%- set failures = run_query(failures_sql ~ ' order by unresolved_rows desc limit 20') -%}
+    {%- if failures and failures.rows | length > 0 -%}
+        {%- set described = [] -%}
+        {%- for row in failures.rows -%}
+            {%- set parts = [] -%}
+            {%- for name in from_columns -%}
+                {%- do parts.append(name ~ "='" ~ row[loop.index0] ~ "'") -%}
+            {%- endfor -%}
+            {%- do described.append('(' ~ parts | join(', ') ~ ', rows=' ~ row[from_columns | length] ~ ')') -%}
+        {%- endfor -%}
+        {%- do exceptions.raise_compiler_error(
+            model.identifier ~ '.' ~ column_name ~ ' did not resolve for ' ~ described | join('; ')
+            ~ ('. Fix: ' ~ fix if fix else '')
+        ) -%}
+    {%- endif -%}
+{%- endif -%}
+
+{{ failures_sql }}
+
+{% endtest %}

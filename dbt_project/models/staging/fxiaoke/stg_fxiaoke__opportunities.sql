@@ -1,0 +1,55 @@
+with
+
+source as (
+    select * from {{ source('fxiaoke', 'opportunities') }}
+),
+
+stage_mapping as (
+    select * from {{ ref('stage_mapping') }}
+    where source_system = 'fxiaoke'
+),
+
+status_mapping as (
+    select * from {{ ref('order_status_mapping') }}
+    where source_system = 'fxiaoke'
+),
+
+newest_versions as (
+    {{ newest_version('source', ['opportunity_name'], 'last_modified_time') }}
+),
+
+renamed as (
+    select
+        opportunity_name,
+        opportunity_no,
+        customer_name,
+        {{ to_money('amount') }} as amount,
+        '{{ var("default_currency") }}' as currency,
+        sales_stage as source_stage,
+        win_probability as probability,
+        expected_close_date,
+        closed_date,
+        lost_reason,
+        opportunity_source,
+        sales_process,
+        {{ fxiaoke_common_columns() }}
+    from newest_versions
+),
+
+mapped as (
+    select
+        renamed.*,
+        stage_mapping.stage_code,
+        stage_mapping.stage_name,
+        stage_mapping.stage_group,
+        stage_mapping.stage_order,
+        coalesce(renamed.probability, stage_mapping.default_probability) as win_probability,
+        coalesce(life_status.is_cancelled, false) as is_void
+    from renamed
+    left join stage_mapping
+        on {{ match_key('renamed.source_stage') }} = {{ match_key('stage_mapping.source_stage') }}
+    left join status_mapping as life_status
+        on {{ match_key('renamed.life_status') }} = {{ match_key('life_status.source_status') }}
+)
+
+select * from mapped

@@ -1,0 +1,201 @@
+"""dbt project end to end on a tiny raw zone: Parquet fixtures typed as docs/raw_zone.md says,
+`dbt build` into a real DuckDB file, then the figures a sales manager would check by hand."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+PROJECT_DIR = REPO / "dbt_project"
+PROFILES = {
+    source: yaml.safe_load((REPO / "ingestion" / "profiles" / f"{source}.yml").read_text(encoding="utf-8"))
+    for source in ("zoho", "fxiaoke", "sheets")
+}
+# Profile type → Parquet / DuckDB type (docs/raw_zone.md, "Column types in Parquet").
+RAW_TYPES = {
+    "id": "VARCHAR", "text": "VARCHAR", "int": "BIGINT", "decimal": "DECIMAL(18,6)",
+    "money": "DECIMAL(18,4)", "percent": "DECIMAL(9,6)", "date": "DATE",
+    "timestamp": "TIMESTAMP", "bool": "BOOLEAN",
+}
+LINEAGE = {
+    "_source_system": "VARCHAR", "_source_file": "VARCHAR", "_source_row": "BIGINT",
+    "_loaded_at": "TIMESTAMP", "_load_id": "VARCHAR", "_batch_id": "VARCHAR",
+    "_is_full_export": "BOOLEAN", "_extra": "VARCHAR",
+}
+
+
+def raw_columns(source: str, entity: str) -> dict[str, str]:
+    """Typed raw columns of an entity: the profile's column keys, then the lineage columns."""
+    columns = PROFILES[source]["entities"][entity]["columns"]
+    typed = {name: RAW_TYPES[spec["type"]] for name, spec in columns.items()}
+    return typed | LINEAGE
+
+
+def _write(path: Path, columns: dict[str, str], rows: list[dict]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect() as con:
+        con.execute("create table raw_rows (" + ", ".join(f'"{c}" {t}' for c, t in columns.items()) + ")")
+        if rows:
+            names = list(columns)
+            con.executemany(
+                "insert into raw_rows values (" + ", ".join("?" for _ in names) + ")",
+                [[row.get(name) for name in names] for row in rows],
+            )
+        con.execute(f"copy raw_rows to '{path}' (format parquet)")
+
+
+def write_schema_files(home: Path) -> None:
+    """The zero-row _schema.parquet of every entity of every profile."""
+    for source, profile in PROFILES.items():
+        for entity in profile["entities"]:
+            _write(home / "raw" / source / entity / "_schema.parquet", raw_columns(source, entity), [])
+
+
+def write_raw(
+    home: Path, source: str, entity: str, rows: list[dict], *, load_id: str,
+    batch_id: str | None = None, full_export: bool = True, loaded_at: str = "2024-09-01 02:00:00",
+) -> Path:
+    """One loaded file of an entity, as ingestion writes it: raw/<source>/<entity>/<load_id>.parquet."""
+    columns = raw_columns(source, entity)
+    unknown = {key for row in rows for key in row} - set(columns)
+    assert not unknown, f"{source}.{entity} has no column(s) {sorted(unknown)}"
+    lineage = {
+        "_source_system": source, "_source_file": f"{entity}_{load_id}.csv", "_loaded_at": loaded_at,
+        "_load_id": load_id, "_batch_id": batch_id or f"batch-{load_id}", "_is_full_export": full_export,
+    }
+    full_rows = [lineage | {"_source_row": index + 2} | row for index, row in enumerate(rows)]
+    path = home / "raw" / source / entity / f"{load_id}.parquet"
+    _write(path, columns, full_rows)
+    return path
+
+
+# --------------------------------------------------------------------------------------------
+# The fixture raw zone. Hand-computed figures (CNY):
+#   Zoho SO-1 (USD, 2024-03, Zhang Wei): 2 × 100 − 20 discount + 1 × 50 = 230 USD × 7.1 = 1633.00
+#   Zoho SO-2 is Cancelled: 100 CNY that must not count.
+#   Fxiaoke SO-2024-001 (2024-06-15, 李娜, still 华东): 整单折扣 0.95 on
+#       10 × 200 × 0.9 (折扣) = 1800 and 5 × 100 (no 折扣) = 500 → (1800 + 500) × 0.95 = 2185.00
+#   Fxiaoke SO-2024-002 (2024-08-10, 李娜, moved to 华南 on 2024-07-01): 1 × 1000 × 0.8 = 800.00
+#   Fxiaoke SO-2024-003 is 作废 and SO-2024-000 vanished from the newest full export: not revenue.
+# --------------------------------------------------------------------------------------------
+def write_fixture_raw_zone(home: Path) -> None:
+    write_schema_files(home)
+
+    write_raw(home, "sheets", "sales_roster", [
+        {"rep_id": "R001", "rep_name": "张伟", "zoho_user": "Zhang Wei", "zoho_user_id": "zu_001",
+         "fxiaoke_user": "张伟", "region": "华东", "team": "华东一组", "manager": "王强",
+         "valid_from": "2024-01-01"},
+        {"rep_id": "R002", "rep_name": "李娜", "zoho_user": "Li Na", "fxiaoke_user": "李娜",
+         "region": "华东", "team": "华东二组", "manager": "王强",
+         "valid_from": "2024-01-01", "valid_to": "2024-06-30"},
+        {"rep_id": "R002", "rep_name": "李娜", "zoho_user": "Li Na", "fxiaoke_user": "李娜",
+         "region": "华南", "team": "华南一组", "manager": "陈静", "valid_from": "2024-07-01"},
+    ], load_id="20240901T020000-roster")
+    write_raw(home, "sheets", "fx_rates", [
+        {"month": "2024-03", "currency": "USD", "rate_to_cny": "7.1"},
+        {"month": "2024-08", "currency": "USD", "rate_to_cny": "7.2"},
+        {"month": "2024-03", "currency": "EUR", "rate_to_cny": "7.8"},
+    ], load_id="20240901T020000-fx")
+    write_raw(home, "sheets", "targets", [
+        {"period": "2024-03", "scope_type": "rep", "scope_name": "张伟", "metric": "revenue", "target_value": "2000"},
+        {"period": "2024-06", "scope_type": "个人", "scope_name": "李娜", "metric": "销售额", "target_value": "2000"},
+        {"period": "2024-08", "scope_type": "rep", "scope_name": "R002", "metric": "revenue", "target_value": "1000"},
+        {"period": "2024-Q3", "scope_type": "region", "scope_name": "华南", "metric": "revenue", "target_value": "5000"},
+        {"period": "2024", "scope_type": "company", "scope_name": "全公司", "metric": "revenue", "target_value": "100000"},
+    ], load_id="20240901T020000-targets")
+
+    write_raw(home, "zoho", "accounts", [
+        {"record_id": "zcrm_a1", "account_name": "Acme Trading Co", "account_type": "Customer",
+         "billing_state": "Shanghai", "account_owner": "Zhang Wei", "modified_time": "2024-02-01 09:00:00"},
+        {"record_id": "zcrm_a2", "account_name": "Globex", "account_type": "Reseller",
+         "billing_state": "Guangdong", "account_owner": "Li Na", "modified_time": "2024-02-01 09:00:00"},
+    ], load_id="20240901T020000-za")
+    write_raw(home, "zoho", "products", [
+        {"record_id": "zcrm_p1", "product_name": "Widget A", "product_code": "P-100", "unit_price": "100"},
+        {"record_id": "zcrm_p2", "product_name": "Widget B", "product_code": "P-200", "unit_price": "50"},
+    ], load_id="20240901T020000-zp")
+    write_raw(home, "zoho", "deals", [
+        {"record_id": "zcrm_d1", "deal_name": "Acme annual supply", "deal_owner": "Zhang Wei",
+         "account_name": "Acme Trading Co", "account_id": "zcrm_a1", "amount": "230", "currency": "USD",
+         "closing_date": "2024-03-05", "stage": "Closed Won", "created_time": "2024-02-10 10:00:00",
+         "modified_time": "2024-03-05 10:00:00"},
+        {"record_id": "zcrm_d2", "deal_name": "Globex pilot", "deal_owner": "Li Na", "account_id": "zcrm_a2",
+         "amount": "5000", "closing_date": "2024-10-15", "stage": "Negotiation/Review",
+         "created_time": "2024-07-01 10:00:00", "modified_time": "2024-08-20 10:00:00"},
+    ], load_id="20240901T020000-zd")
+    so1 = {"record_id": "zcrm_so1", "so_number": "SO-1", "subject": "Acme March order", "account_id": "zcrm_a1",
+           "account_name": "Acme Trading Co", "currency": "USD", "owner": "Zhang Wei", "owner_id": "zu_001",
+           "created_time": "2024-03-05 09:30:00"}
+    # An older version of SO-1 (one line, loaded in March): replaced by the newest load as a whole.
+    write_raw(home, "zoho", "sales_orders", [
+        so1 | {"status": "Created", "modified_time": "2024-03-05 10:00:00", "product_name": "Widget A",
+               "product_code": "P-100", "quantity": "1", "list_price": "100"},
+    ], load_id="20240306T020000-zso", loaded_at="2024-03-06 02:00:00")
+    so2 = {"record_id": "zcrm_so2", "so_number": "SO-2", "subject": "Acme cancelled", "account_id": "zcrm_a1",
+           "status": "Cancelled", "owner": "Zhang Wei", "created_time": "2024-03-10 11:00:00",
+           "modified_time": "2024-03-11 11:00:00"}
+    write_raw(home, "zoho", "sales_orders", [
+        so1 | {"status": "Approved", "modified_time": "2024-03-06 09:00:00", "product_name": "Widget A",
+               "product_code": "P-100", "quantity": "2", "list_price": "100", "line_discount": "20"},
+        so1 | {"status": "Approved", "modified_time": "2024-03-06 09:00:00", "product_name": "Widget B",
+               "product_code": "P-200", "quantity": "1", "list_price": "50"},
+        so2 | {"product_name": "Widget A", "product_code": "P-100", "quantity": "10", "list_price": "10"},
+    ], load_id="20240901T020000-zso")
+
+    write_raw(home, "fxiaoke", "customers", [
+        {"customer_name": "上海星辰科技有限公司", "area": "华东", "record_type": "直销", "owner": "李娜",
+         "last_modified_time": "2024-05-01 09:00:00", "life_status": "正常"},
+        {"customer_name": "广州云帆贸易有限公司", "province": "广东", "customer_source": "代理商", "owner": "李娜",
+         "last_modified_time": "2024-05-01 09:00:00", "life_status": "正常"},
+    ], load_id="20240901T020000-fc")
+    write_raw(home, "fxiaoke", "products", [
+        {"product_code": "FX-A", "product_name": "产品甲", "list_price": "200", "last_modified_time": "2024-01-01 00:00:00"},
+        {"product_code": "FX-B", "product_name": "产品乙", "list_price": "100", "last_modified_time": "2024-01-01 00:00:00"},
+    ], load_id="20240901T020000-fp")
+    write_raw(home, "fxiaoke", "opportunities", [
+        {"opportunity_name": "星辰二期", "customer_name": "上海星辰科技有限公司", "amount": "50000",
+         "sales_stage": "方案/报价", "expected_close_date": "2024-10-31", "owner": "张伟",
+         "created_time": "2024-06-01 10:00:00", "last_modified_time": "2024-07-15 10:00:00"},
+        {"opportunity_name": "云帆年度采购", "customer_name": "广州云帆贸易有限公司", "amount": "2600",
+         "sales_stage": "赢单", "closed_date": "2024-08-10", "owner": "李娜",
+         "created_time": "2024-07-01 10:00:00", "last_modified_time": "2024-08-10 10:00:00"},
+    ], load_id="20240901T020000-fo")
+    write_raw(home, "fxiaoke", "opportunity_stage_history", [
+        {"opportunity_name": "星辰二期", "sales_stage": "验证客户", "changed_time": "2024-06-01 10:00:00"},
+        {"opportunity_name": "星辰二期", "sales_stage": "需求确定", "changed_time": "2024-06-20 10:00:00"},
+        {"opportunity_name": "星辰二期", "sales_stage": "方案/报价", "changed_time": "2024-07-15 10:00:00"},
+    ], load_id="20240901T020000-fh")
+    order = {"owner": "李娜", "life_status": "正常", "order_status": "已确认"}
+    # The August full export still has SO-2024-000; the September one does not: it was deleted.
+    write_raw(home, "fxiaoke", "orders", [
+        order | {"order_no": "SO-2024-000", "customer_name": "广州云帆贸易有限公司", "order_date": "2024-07-01",
+                 "last_modified_time": "2024-07-01 10:00:00"},
+    ], load_id="20240801T020000-fso", loaded_at="2024-08-01 02:00:00")
+    write_raw(home, "fxiaoke", "order_lines", [
+        {"order_no": "SO-2024-000", "line_no": 1, "product_name": "产品甲", "product_code": "FX-A",
+         "quantity": "1", "unit_price": "999"},
+    ], load_id="20240801T020000-fsl", loaded_at="2024-08-01 02:00:00")
+    write_raw(home, "fxiaoke", "orders", [
+        order | {"order_no": "SO-2024-001", "customer_name": "上海星辰科技有限公司", "order_date": "2024-06-15",
+                 "order_discount_paid": "0.95", "last_modified_time": "2024-06-15 10:00:00"},
+        order | {"order_no": "SO-2024-002", "customer_name": "广州云帆贸易有限公司", "order_date": "2024-08-10",
+                 "order_status": "已发货", "last_modified_time": "2024-08-10 10:00:00"},
+        order | {"order_no": "SO-2024-003", "customer_name": "广州云帆贸易有限公司", "order_date": "2024-08-12",
+                 "life_status": "作废", "last_modified_time": "2024-08-13 10:00:00"},
+    ], load_id="20240901T020000-fso")
+    write_raw(home, "fxiaoke", "order_lines", [
+        {"order_no": "SO-2024-001", "line_no": 1, "product_name": "产品甲", "product_code": "FX-A",
+         "quantity": "10", "unit_price": "200", "discount_paid": "0.9"},
+        {"order_no": "SO-2024-001", "line_no": 2, "product_name": "产品乙", "product_code": "FX-B",
+         "quantity": "5", "unit_price": "100"},
+        {"order_no": "SO-2024-002", "line_no": 1, "product_name": "产品甲", "product_code": "FX-A",
+         "quantity": "1", "unit_price": "1000", "discount_paid": "0.8"},
+        {"order_no": "SO-2024-003", "line_no": 1, "product_name": "产品乙", "product_code": "FX-B",
+         "quantity": "3", "unit_price": "100"},
+    ], load_id="20240901T020000-fsl")
