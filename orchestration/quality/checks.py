@@ -6,7 +6,7 @@ from dagster import AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeve
 
 from ingestion.profiles import profiles_for
 from orchestration.ingestion.assets import SOURCES, raw_asset_key
-from orchestration.quality.gx_suites import validate
+from orchestration.quality.gx_suites import ephemeral_context, validate
 from orchestration.resources import WarehouseResource
 
 CHECK_NAME = "gx_raw_suite"
@@ -26,9 +26,10 @@ def build_source_checks(source: str):
     )
     def _checks(context: AssetCheckExecutionContext, warehouse: WarehouseResource):
         results_dir = warehouse.paths.logs / "gx" / context.run_id
+        gx_context = ephemeral_context()
         for key in context.selected_asset_check_keys:
             profile = profiles[key.asset_key.path[-1]]
-            summary = validate(warehouse.paths, profile, results_dir)
+            summary = validate(warehouse.paths, profile, results_dir, gx_context)
             yield AssetCheckResult(
                 asset_key=key.asset_key,
                 check_name=CHECK_NAME,

@@ -70,13 +70,18 @@ def build_suite(profile: Profile, previous_full_rows: int | None) -> gx.Expectat
     return suite
 
 
-def validate(home: Home, profile: Profile, results_dir: Path) -> dict:
+def ephemeral_context():
+    """One in-memory GX context per check run: suites are built from profiles, not stored."""
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = {"globally": False}
+    return context
+
+
+def validate(home: Home, profile: Profile, results_dir: Path, context) -> dict:
     """Validate the newest batch; returns a summary and writes the full GX result as JSON."""
     batch = newest_batch(home, profile)
     if batch.batch_id is None:
         return {"success": True, "evaluated": 0, "failed": [], "note": "no load yet"}
-    context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = {"globally": False}
     name = f"{profile.source}.{profile.entity}"
     definition = (
         context.data_sources.add_pandas(name)
