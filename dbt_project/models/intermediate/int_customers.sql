@@ -1,0 +1,139 @@
+{#-
+    Customers of both CRMs, one row per CRM record: Zoho Accounts (keyed by Record Id) and
+    Fxiaoke 客户 (keyed by 客户名称, the name Fxiaoke relations use). An order naming a customer
+    that neither export holds still gets a row (is_inferred), so every order has its customer.
+-#}
+with
+
+zoho_accounts as (
+    select * from {{ ref('stg_zoho__accounts') }}
+    where not is_deleted
+),
+
+fxiaoke_customers as (
+    select * from {{ ref('stg_fxiaoke__customers') }}
+    where not is_deleted
+),
+
+zoho_orders as (
+    select * from {{ ref('stg_zoho__sales_orders') }}
+    where not is_deleted
+),
+
+fxiaoke_orders as (
+    select * from {{ ref('stg_fxiaoke__orders') }}
+    where not is_deleted
+),
+
+rep_lookup as (
+    select * from {{ ref('int_rep_lookup') }}
+),
+
+exported_customers as (
+    select
+        'zoho' as source_system,
+        account_id as customer_id,
+        account_name as customer_name,
+        account_number as customer_number,
+        rating as customer_level,
+        industry,
+        region_code,
+        billing_state as province,
+        billing_city as city,
+        billing_country as country,
+        channel_code,
+        owner_name,
+        owner_id,
+        tax_id,
+        created_at,
+        false as is_inferred
+    from zoho_accounts
+    union all
+    select
+        'fxiaoke',
+        customer_name,
+        customer_name,
+        customer_no,
+        customer_level,
+        industry,
+        region_code,
+        province,
+        city,
+        cast(null as {{ dbt.type_string() }}),
+        channel_code,
+        owner_name,
+        cast(null as {{ dbt.type_string() }}),
+        tax_id,
+        created_at,
+        false
+    from fxiaoke_customers
+),
+
+order_customer_references as (
+    select distinct
+        'zoho' as source_system,
+        coalesce(account_id, account_name) as customer_id,
+        account_id,
+        account_name as customer_name
+    from zoho_orders
+    where coalesce(account_id, account_name) is not null
+    union all
+    select distinct 'fxiaoke', customer_name, cast(null as {{ dbt.type_string() }}), customer_name
+    from fxiaoke_orders
+),
+
+unmatched_references as (
+    select order_customer_references.*
+    from order_customer_references
+    left join exported_customers as by_id
+        on by_id.source_system = order_customer_references.source_system
+        and by_id.customer_id = order_customer_references.account_id
+    left join exported_customers as by_name
+        on by_name.source_system = order_customer_references.source_system
+        and {{ match_key('by_name.customer_name') }} = {{ match_key('order_customer_references.customer_name') }}
+    where by_id.customer_id is null and by_name.customer_id is null
+),
+
+inferred_customers as (
+    select
+        source_system,
+        customer_id,
+        max(customer_name) as customer_name,
+        cast(null as {{ dbt.type_string() }}) as customer_number,
+        cast(null as {{ dbt.type_string() }}) as customer_level,
+        cast(null as {{ dbt.type_string() }}) as industry,
+        cast(null as {{ dbt.type_string() }}) as region_code,
+        cast(null as {{ dbt.type_string() }}) as province,
+        cast(null as {{ dbt.type_string() }}) as city,
+        cast(null as {{ dbt.type_string() }}) as country,
+        cast(null as {{ dbt.type_string() }}) as channel_code,
+        cast(null as {{ dbt.type_string() }}) as owner_name,
+        cast(null as {{ dbt.type_string() }}) as owner_id,
+        cast(null as {{ dbt.type_string() }}) as tax_id,
+        cast(null as {{ dbt.type_timestamp() }}) as created_at,
+        true as is_inferred
+    from unmatched_references
+    group by source_system, customer_id
+),
+
+all_customers as (
+    select * from exported_customers
+    union all
+    select * from inferred_customers
+),
+
+final as (
+    select
+        {{ dbt.hash(dbt.concat(['all_customers.source_system', "'|'", 'all_customers.customer_id'])) }} as customer_key,
+        all_customers.*,
+        coalesce(rep_by_id.rep_id, rep_by_name.rep_id) as owner_rep_id
+    from all_customers
+    left join rep_lookup as rep_by_id
+        on rep_by_id.source_system = all_customers.source_system
+        and rep_by_id.lookup_key = {{ dbt.concat(["'id:'", 'all_customers.owner_id']) }}
+    left join rep_lookup as rep_by_name
+        on rep_by_name.source_system = all_customers.source_system
+        and rep_by_name.lookup_key = {{ match_key('all_customers.owner_name') }}
+)
+
+select * from final

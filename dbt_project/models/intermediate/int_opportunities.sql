@@ -1,0 +1,132 @@
+{#-
+    Opportunities of both CRMs (Zoho Deals, Fxiaoke 商机) in their current state, with the
+    canonical stage, the customer, the owner rep and the rep's region and team valid on the
+    close date (expected close date while open). Amounts convert at the rate of the close month;
+    for a month past the newest rate given, the newest rate carries forward (fx_is_projected).
+-#}
+with
+
+zoho_deals as (
+    select * from {{ ref('stg_zoho__deals') }}
+    where not is_deleted
+),
+
+fxiaoke_opportunities as (
+    select * from {{ ref('stg_fxiaoke__opportunities') }}
+    where not is_deleted and not is_void
+),
+
+customer_lookup as (
+    select * from {{ ref('int_customer_lookup') }}
+),
+
+rep_lookup as (
+    select * from {{ ref('int_rep_lookup') }}
+),
+
+reps as (
+    select * from {{ ref('int_reps') }}
+),
+
+fx_rates as (
+    select * from {{ ref('int_fx_rates') }}
+),
+
+unioned as (
+    select
+        'zoho' as source_system,
+        deal_id as opportunity_id,
+        deal_name as opportunity_name,
+        account_id as customer_ref_id,
+        account_name as customer_name,
+        owner_name,
+        owner_id,
+        amount,
+        currency,
+        source_stage,
+        stage_code,
+        stage_name,
+        stage_group,
+        stage_order,
+        win_probability,
+        cast(created_at as date) as created_date,
+        case when stage_group = 'open' then closing_date end as expected_close_date,
+        case when stage_group <> 'open' then closing_date end as closed_date,
+        cast(null as {{ dbt.type_string() }}) as lost_reason,
+        lead_source,
+        deal_type as opportunity_type,
+        created_at,
+        modified_at,
+        loaded_at
+    from zoho_deals
+    union all
+    select
+        'fxiaoke',
+        opportunity_name,
+        opportunity_name,
+        cast(null as {{ dbt.type_string() }}),
+        customer_name,
+        owner_name,
+        cast(null as {{ dbt.type_string() }}),
+        amount,
+        currency,
+        source_stage,
+        stage_code,
+        stage_name,
+        stage_group,
+        stage_order,
+        win_probability,
+        cast(created_at as date),
+        expected_close_date,
+        case when stage_group <> 'open' then coalesce(closed_date, expected_close_date) end,
+        lost_reason,
+        opportunity_source,
+        record_type,
+        created_at,
+        modified_at,
+        loaded_at
+    from fxiaoke_opportunities
+),
+
+resolved as (
+    select
+        unioned.*,
+        coalesce(closed_date, expected_close_date) as attribution_date,
+        coalesce(customer_by_id.customer_key, customer_by_name.customer_key) as customer_key,
+        coalesce(rep_by_id.rep_id, rep_by_name.rep_id) as rep_id
+    from unioned
+    left join customer_lookup as customer_by_id
+        on customer_by_id.source_system = unioned.source_system
+        and customer_by_id.lookup_key = {{ dbt.concat(["'id:'", 'unioned.customer_ref_id']) }}
+    left join customer_lookup as customer_by_name
+        on customer_by_name.source_system = unioned.source_system
+        and customer_by_name.lookup_key = {{ match_key('unioned.customer_name') }}
+    left join rep_lookup as rep_by_id
+        on rep_by_id.source_system = unioned.source_system
+        and rep_by_id.lookup_key = {{ dbt.concat(["'id:'", 'unioned.owner_id']) }}
+    left join rep_lookup as rep_by_name
+        on rep_by_name.source_system = unioned.source_system
+        and rep_by_name.lookup_key = {{ match_key('unioned.owner_name') }}
+),
+
+final as (
+    select
+        {{ dbt.hash(dbt.concat(['resolved.source_system', "'|'", 'resolved.opportunity_id'])) }} as opportunity_key,
+        resolved.*,
+        reps.rep_key,
+        reps.region_code,
+        reps.team,
+        fx_rates.rate_to_cny as fx_rate,
+        coalesce(fx_rates.is_projected, false) as fx_is_projected,
+        {{ to_money(to_wide_decimal('resolved.amount', 4) ~ ' * fx_rates.rate_to_cny') }} as amount_cny
+    from resolved
+    left join reps
+        on resolved.rep_id = reps.rep_id
+        and resolved.attribution_date >= reps.valid_from
+        and (reps.valid_to is null or resolved.attribution_date <= reps.valid_to)
+    left join fx_rates
+        on fx_rates.currency = resolved.currency
+        and fx_rates.rate_month = cast({{ dbt.date_trunc('month', 'resolved.attribution_date') }} as date)
+)
+
+select * from final
