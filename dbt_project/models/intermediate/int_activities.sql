@@ -1,0 +1,120 @@
+{#- Sales activities of both CRMs: Zoho Calls (call) and Meetings (visit), Fxiaoke 跟进记录
+    (电话 call, 拜访 visit, 微信 wechat, 邮件 email), with rep and customer resolved. A Zoho
+    activity's "Related To" may be an account or a deal: the deal's customer is used then. -#}
+with
+
+zoho_calls as (
+    select * from {{ ref('stg_zoho__calls') }}
+    where not is_deleted
+),
+
+zoho_meetings as (
+    select * from {{ ref('stg_zoho__meetings') }}
+    where not is_deleted
+),
+
+fxiaoke_activities as (
+    select * from {{ ref('stg_fxiaoke__activities') }}
+    where not is_deleted and not coalesce(life_status in ('作废', '已作废'), false)
+),
+
+customer_lookup as (
+    select * from {{ ref('int_customer_lookup') }}
+),
+
+rep_lookup as (
+    select * from {{ ref('int_rep_lookup') }}
+),
+
+reps as (
+    select * from {{ ref('int_reps') }}
+),
+
+opportunities as (
+    select * from {{ ref('int_opportunities') }}
+),
+
+unioned as (
+    select
+        'zoho' as source_system,
+        {{ dbt.concat(["'call:'", 'call_id']) }} as activity_id,
+        'calls' as source_type,
+        activity_type_code,
+        started_at as activity_at,
+        subject,
+        call_direction,
+        call_result,
+        duration_minutes,
+        related_to as customer_name,
+        related_to_id as related_record_id,
+        owner_name
+    from zoho_calls
+    union all
+    select
+        'zoho',
+        {{ dbt.concat(["'meeting:'", 'meeting_id']) }},
+        'meetings',
+        activity_type_code,
+        started_at,
+        title,
+        cast(null as {{ dbt.type_string() }}),
+        cast(null as {{ dbt.type_string() }}),
+        {{ dbt.datediff('started_at', 'ended_at', 'minute') }},
+        related_to,
+        related_to_id,
+        owner_name
+    from zoho_meetings
+    union all
+    select
+        'fxiaoke',
+        activity_id,
+        source_type,
+        activity_type_code,
+        activity_at,
+        content,
+        cast(null as {{ dbt.type_string() }}),
+        cast(null as {{ dbt.type_string() }}),
+        cast(null as decimal(18, 6)),
+        customer_name,
+        cast(null as {{ dbt.type_string() }}),
+        owner_name
+    from fxiaoke_activities
+),
+
+resolved as (
+    select
+        unioned.*,
+        cast(unioned.activity_at as date) as activity_date,
+        coalesce(customer_by_id.customer_key, deal.customer_key, customer_by_name.customer_key) as customer_key,
+        deal.opportunity_key,
+        rep_by_name.rep_id
+    from unioned
+    left join customer_lookup as customer_by_id
+        on customer_by_id.source_system = unioned.source_system
+        and customer_by_id.lookup_key = {{ dbt.concat(["'id:'", 'unioned.related_record_id']) }}
+    left join opportunities as deal
+        on deal.source_system = unioned.source_system
+        and deal.opportunity_id = unioned.related_record_id
+    left join customer_lookup as customer_by_name
+        on customer_by_name.source_system = unioned.source_system
+        and customer_by_name.lookup_key = {{ match_key('unioned.customer_name') }}
+    left join rep_lookup as rep_by_name
+        on rep_by_name.source_system = unioned.source_system
+        and rep_by_name.lookup_key = {{ match_key('unioned.owner_name') }}
+),
+
+final as (
+    select
+        {{ dbt.hash(dbt.concat(['resolved.source_system', "'|'", 'resolved.activity_id'])) }} as activity_key,
+        resolved.*,
+        reps.rep_key,
+        reps.region_code,
+        reps.team
+    from resolved
+    left join reps
+        on resolved.rep_id = reps.rep_id
+        and resolved.activity_date >= reps.valid_from
+        and (reps.valid_to is null or resolved.activity_date <= reps.valid_to)
+)
+
+select * from final
