@@ -2,9 +2,9 @@
 `dbt build` into a real DuckDB file, then the figures a sales manager would check by hand."""
 from __future__ import annotations
 
-import datetime as dt
 import os
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -199,3 +199,149 @@ def write_fixture_raw_zone(home: Path) -> None:
         {"order_no": "SO-2024-003", "line_no": 1, "product_name": "产品乙", "product_code": "FX-B",
          "quantity": "3", "unit_price": "100"},
     ], load_id="20240901T020000-fsl")
+
+
+# --------------------------------------------------------------------------------------------
+# Running dbt
+# --------------------------------------------------------------------------------------------
+def run_dbt(home: Path, *args: str, build_db: Path | None = None):
+    """`dbt <args>` in process against raw zone `home`; target and logs stay inside `home`."""
+    from dbt.cli.main import dbtRunner
+
+    build_db = build_db or home / "build" / "sales_build.duckdb"
+    build_db.parent.mkdir(parents=True, exist_ok=True)
+    env = {"SALESDW_HOME": str(home), "SALESDW_BUILD_DB": str(build_db), "SALESDW_DBT_TARGET": "duckdb"}
+    saved = {name: os.environ.get(name) for name in env}
+    os.environ.update(env)
+    try:
+        return dbtRunner().invoke([
+            *args,
+            "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR),
+            "--target-path", str(home / "dbt_target"), "--log-path", str(home / "dbt_logs"),
+        ])
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def failure_messages(result) -> str:
+    """Every message of the nodes that errored or failed, one per line."""
+    if result.result is None:
+        return str(result.exception)
+    return "\n".join(
+        f"{node.node.name}: {node.message}"
+        for node in result.result.results
+        if str(node.status) in ("error", "fail")
+    )
+
+
+def query(build_db: Path, sql: str) -> list[tuple]:
+    # Same configuration as the connection dbt-duckdb may still hold in this process.
+    with duckdb.connect(str(build_db)) as con:
+        return con.execute(sql).fetchall()
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture raw zone, built by `dbt build`; returns the build database."""
+    home = tmp_path_factory.mktemp("dbt_home")
+    write_fixture_raw_zone(home)
+    result = run_dbt(home, "build")
+    assert result.success, failure_messages(result)
+    return home / "build" / "sales_build.duckdb"
+
+
+def _home_with_extra_file(tmp_path: Path, built: Path, source: str, entity: str, rows: list[dict]) -> Path:
+    home = tmp_path / "home"
+    shutil.copytree(built.parent.parent / "raw", home / "raw")
+    write_raw(home, source, entity, rows, load_id="20240902T020000-extra", full_export=False,
+              loaded_at="2024-09-02 02:00:00")
+    return home
+
+
+# --------------------------------------------------------------------------------------------
+# Tests
+# --------------------------------------------------------------------------------------------
+def test_marts_schema_holds_exactly_the_public_models(built: Path) -> None:
+    public = {path.stem for path in (PROJECT_DIR / "models" / "marts").rglob("*.sql")}
+    tables = {name for (name,) in query(built, "select table_name from information_schema.tables where table_schema = 'marts'")}
+    assert tables == public
+
+
+def test_revenue_cny_matches_the_hand_computed_figures(built: Path) -> None:
+    lines = {
+        (order_id, line_no): (discount_rate, revenue_local, fx_rate, revenue_cny)
+        for order_id, line_no, discount_rate, revenue_local, fx_rate, revenue_cny in query(built, """
+            select order_id, line_no, discount_rate, revenue_local, fx_rate, revenue_cny
+            from marts.fct_order_lines""")
+    }
+    # Zoho: Discount 20 on 2 × 100 is a 10% rate; USD at 7.1 in March 2024.
+    assert lines[("zcrm_so1", 1)] == (Decimal("0.1"), 180, Decimal("7.1"), 1278)
+    assert lines[("zcrm_so1", 2)] == (0, 50, Decimal("7.1"), 355)
+    # Only the newest load's lines of SO-1 count (the March load had one line of 100 USD).
+    assert sum(value[3] for key, value in lines.items() if key[0] == "zcrm_so1") == 1633
+    # Fxiaoke: 折扣 0.9 and 整单折扣 0.95 → the line pays 85.5%.
+    assert lines[("SO-2024-001", 1)] == (Decimal("0.145"), 1710, 1, 1710)
+    assert lines[("SO-2024-001", 2)] == (Decimal("0.05"), 475, 1, 475)
+    assert lines[("SO-2024-002", 1)][3] == 800
+    [(type_name,)] = query(built, """
+        select data_type from information_schema.columns
+        where table_schema = 'marts' and table_name = 'fct_order_lines' and column_name = 'revenue_cny'""")
+    assert type_name == "DECIMAL(18,4)"
+
+
+def test_cancelled_and_deleted_orders_are_not_revenue(built: Path) -> None:
+    flagged = dict(query(built, "select order_id, bool_and(is_cancelled) from marts.fct_order_lines group by 1"))
+    assert flagged["zcrm_so2"] is True          # Zoho Status Cancelled
+    assert flagged["SO-2024-003"] is True       # Fxiaoke 生命状态 作废
+    assert "SO-2024-000" not in flagged         # missing from the newest full export: deleted
+    [(revenue,)] = query(built, "select sum(revenue_cny) from marts.kpi_revenue_vs_target_monthly")
+    assert revenue == 1633 + 2185 + 800
+
+
+def test_rep_who_moved_region_keeps_revenue_in_the_old_region_before_the_move(built: Path) -> None:
+    by_region = dict(query(built, """
+        select region_code, sum(revenue_cny) from marts.fct_order_lines
+        where rep_id = 'R002' and not is_cancelled group by 1"""))
+    assert by_region == {"EAST": 2185, "SOUTH": 800}
+    teams = dict(query(built, "select order_id, max(team) from marts.fct_order_lines where rep_id = 'R002' group by 1"))
+    assert teams["SO-2024-001"] == "华东二组" and teams["SO-2024-002"] == "华南一组"
+
+
+def test_revenue_against_target_gives_gap_and_attainment(built: Path) -> None:
+    rows = {
+        (rep_id, str(month)): (revenue, target, gap, attainment)
+        for rep_id, month, revenue, target, gap, attainment in query(built, """
+            select rep_id, month_start, revenue_cny, target_cny, gap_cny, attainment
+            from marts.kpi_revenue_vs_target_monthly""")
+    }
+    assert rows[("R001", "2024-03-01")] == (1633, 2000, 367, Decimal("0.8165"))
+    assert rows[("R002", "2024-06-01")] == (2185, 2000, -185, Decimal("1.0925"))
+    assert rows[("R002", "2024-08-01")] == (800, 1000, 200, Decimal("0.8"))
+
+
+def test_unmapped_stage_fails_the_build_naming_the_stage(tmp_path: Path, built: Path) -> None:
+    home = _home_with_extra_file(tmp_path, built, "fxiaoke", "opportunities", [
+        {"opportunity_name": "新商机", "customer_name": "上海星辰科技有限公司", "sales_stage": "意向客户",
+         "last_modified_time": "2024-09-02 01:00:00"},
+    ])
+    # The part of the DAG that reaches the check (seeds, sources, the staging model, its tests).
+    result = run_dbt(home, "build", "--select", "+stg_fxiaoke__opportunities")
+    assert not result.success
+    messages = failure_messages(result)
+    assert "意向客户" in messages and "stage_mapping" in messages, messages
+
+
+def test_missing_fx_rate_fails_the_build_naming_currency_and_month(tmp_path: Path, built: Path) -> None:
+    home = _home_with_extra_file(tmp_path, built, "zoho", "sales_orders", [
+        {"record_id": "zcrm_so9", "subject": "Pounds", "currency": "GBP", "owner": "Zhang Wei",
+         "created_time": "2024-05-03 10:00:00", "modified_time": "2024-05-03 10:00:00",
+         "product_name": "Widget A", "product_code": "P-100", "quantity": "1", "list_price": "10"},
+    ])
+    result = run_dbt(home, "build", "--select", "+int_order_lines")
+    assert not result.success
+    messages = failure_messages(result)
+    assert "GBP" in messages and "2024-05" in messages, messages
