@@ -103,11 +103,13 @@ priced as (
     select
         with_order_discount.*,
         {{ to_money('line_net_amount * order_paid_share') }} as revenue_local,
-        case
-            when {{ to_wide_decimal('quantity') }} * unit_price <> 0
-                then 1 - (line_net_amount * order_paid_share) / ({{ to_wide_decimal('quantity') }} * unit_price)
-            else 0
-        end as discount_rate
+        cast(
+            case
+                when {{ to_wide_decimal('quantity') }} * unit_price <> 0
+                    then 1 - (line_net_amount * order_paid_share) / ({{ to_wide_decimal('quantity') }} * unit_price)
+                else 0
+            end as decimal(18, 10)
+        ) as discount_rate
     from with_order_discount
 ),
 
