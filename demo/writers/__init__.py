@@ -1,0 +1,1 @@
+"""File writers, one module per source: Zoho CRM CSV, Fxiaoke XLSX, management spreadsheets."""
