@@ -345,3 +345,28 @@ def test_missing_fx_rate_fails_the_build_naming_currency_and_month(tmp_path: Pat
     assert not result.success
     messages = failure_messages(result)
     assert "GBP" in messages and "2024-05" in messages, messages
+
+
+def test_incremental_run_replaces_reloaded_orders_and_drops_deleted_ones(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    write_fixture_raw_zone(home)
+    assert run_dbt(home, "build", "--select", "+fct_order_lines", "--exclude", "test_type:data").success
+    build_db = home / "build" / "sales_build.duckdb"
+    # SO-2024-001 reloaded with line 2 removed; a new full export of orders without SO-2024-003.
+    write_raw(home, "fxiaoke", "order_lines", [
+        {"order_no": "SO-2024-001", "line_no": 1, "product_name": "产品甲", "product_code": "FX-A",
+         "quantity": "10", "unit_price": "200", "discount_paid": "0.9", "last_modified_time": "2024-09-02 09:00:00"},
+    ], load_id="20240903T020000-fsl", full_export=False, loaded_at="2024-09-03 02:00:00")
+    write_raw(home, "fxiaoke", "orders", [
+        {"order_no": no, "customer_name": customer, "order_date": day, "owner": "李娜", "life_status": "正常",
+         "order_status": "已确认", "order_discount_paid": paid, "last_modified_time": "2024-09-02 09:00:00"}
+        for no, customer, day, paid in [
+            ("SO-2024-001", "上海星辰科技有限公司", "2024-06-15", "0.95"),
+            ("SO-2024-002", "广州云帆贸易有限公司", "2024-08-10", None),
+        ]
+    ], load_id="20240903T020000-fso", loaded_at="2024-09-03 02:00:00")
+    result = run_dbt(home, "build", "--select", "+fct_order_lines", "--exclude", "test_type:data")
+    assert result.success, failure_messages(result)
+    assert [str(r.node.config.materialized) for r in result.result.results if r.node.name == "fct_order_lines"] == ["incremental"]
+    lines = query(build_db, "select order_id, line_no, revenue_cny from marts.fct_order_lines where source_system = 'fxiaoke' order by 1, 2")
+    assert lines == [("SO-2024-001", 1, 1710), ("SO-2024-002", 1, 800)]
