@@ -1,5 +1,6 @@
-{#- Sales activities of both CRMs: Zoho Calls (call) and Meetings (visit), Fxiaoke 跟进记录
-    (电话 call, 拜访 visit, 微信 wechat, 邮件 email), with rep and customer resolved. A Zoho
+{#- Sales activities of both CRMs: Zoho Calls (call) and Meetings (visit; internal_meeting when
+    neither a customer record nor a venue), Fxiaoke 跟进记录 (电话 call, 拜访 visit, 微信 wechat,
+    邮件 email), with rep and customer resolved. A Zoho
     activity's "Related To" may be an account or a deal: the deal's customer is used then. -#}
 with
 
@@ -37,7 +38,7 @@ opportunities as (
 unioned as (
     select
         'zoho' as source_system,
-        {{ dbt.concat(["'call:'", 'call_id']) }} as activity_id,
+        call_id as activity_id,
         'calls' as source_type,
         activity_type_code,
         started_at as activity_at,
@@ -52,8 +53,8 @@ unioned as (
     union all
     select
         'zoho',
-        {{ dbt.concat(["'meeting:'", 'meeting_id']) }},
-        'meetings',
+        meeting_id,
+        source_type,
         activity_type_code,
         started_at,
         title,

@@ -6,7 +6,7 @@ source as (
 
 activity_type_mapping as (
     select * from {{ ref('activity_type_mapping') }}
-    where source_system = 'zoho' and source_type = 'meetings'
+    where source_system = 'zoho'
 ),
 
 newest_versions as (
@@ -23,6 +23,11 @@ renamed as (
         related_to,
         related_to_id,
         owner as owner_name,
+        -- A meeting with a customer record or a venue is a visit; one with neither is internal.
+        case
+            when coalesce(related_to, related_to_id, venue) is null then 'internal_meetings'
+            else 'meetings'
+        end as source_type,
         modified_time as modified_at,
         is_deleted,
         _loaded_at as loaded_at
@@ -34,7 +39,8 @@ mapped as (
         renamed.*,
         activity_type_mapping.activity_type_code
     from renamed
-    left join activity_type_mapping on 1 = 1
+    left join activity_type_mapping
+        on renamed.source_type = activity_type_mapping.source_type
 )
 
 select * from mapped
