@@ -12,6 +12,10 @@ from dataclasses import dataclass
 
 from ingestion.errors import RejectedFile
 from ingestion.profiles import Profile, normalise_header
+from ingestion.unpivot import WideMatch, long_headers, match_wide
+
+# A file no profile fits is named after the closest one only when they share this many columns.
+CLOSE_MATCH_COLUMNS = 3
 
 
 @dataclass(frozen=True)
@@ -19,6 +23,7 @@ class ColumnMatch:
     index: dict[str, int]  # profile column → position of its header in the file
     missing_required: list[str]
     missing_optional: list[str]
+    wide: WideMatch | None = None  # the file is a wide layout of the profile (see unpivot.py)
 
 
 def _positions(headers: list[str]) -> dict[str, list[int]]:
@@ -37,6 +42,9 @@ def _resolve(alias: str, positions: dict[str, list[int]]) -> int | None:
 
 
 def match_columns(profile: Profile, headers: list[str]) -> ColumnMatch:
+    wide = match_wide(profile, headers)
+    if wide:
+        headers = long_headers(headers, wide, profile)
     positions = _positions(headers)
     claimed: set[int] = set()
     index: dict[str, int] = {}
@@ -52,6 +60,7 @@ def match_columns(profile: Profile, headers: list[str]) -> ColumnMatch:
         index=index,
         missing_required=[c.headers[0] for c in missing if c.required],
         missing_optional=[c.name for c in missing if not c.required],
+        wide=wide,
     )
 
 
@@ -73,8 +82,9 @@ def match_entity(profiles: list[Profile], headers: list[str], file_name: str) ->
             raise RejectedFile(f"headers fit several entities ({names}); pass --entity to choose")
         return top[0]
     hinted = [(p, m) for p, m in matches if _hinted(p, file_name)]
-    if hinted:
-        profile, match = max(hinted, key=lambda pm: len(pm[1].index))
+    close = [(p, m) for p, m in matches if len(m.index) >= CLOSE_MATCH_COLUMNS]
+    if hinted or close:
+        profile, match = max(hinted or close, key=lambda pm: len(pm[1].index))
         missing = ", ".join(repr(h) for h in match.missing_required)
         raise RejectedFile(f"looks like {profile.source} {profile.entity} but required column(s) {missing} are missing")
     shown = ", ".join(repr(h) for h in headers[:8])

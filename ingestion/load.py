@@ -8,20 +8,28 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import secrets
+import shutil
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ingestion.dates import LOCALE_DATES, DatePlan, plan_dates
 from ingestion.detect import ColumnMatch, match_entity
 from ingestion.errors import QuarantineRow, RejectedFile
 from ingestion.ledger import LoadRecord, loaded_hashes, record_load, record_quarantine, sha256_of
 from ingestion.profiles import Profile, normalise_header, profiles_for
+from ingestion.progress import ProgressCallback, report, watch_query
 from ingestion.raw_zone import LINEAGE_COLUMNS, ensure_raw_zone, entity_dir
-from ingestion.readers import SourceTable, read_file
+from ingestion.readers import read_file
 from ingestion.settings import Home, source_timezone
-from ingestion.typing_sql import locale_date_choice, quote, typed_column
+from ingestion.source_table import SourceTable
+from ingestion.sql import quote
+from ingestion.typing_pass import (
+    count_written, extra_columns, extra_name, keep_bad_rows, quarantine_rows, typed_columns, unreadable_rows,
+    write_good_rows,
+)
+from ingestion.unpivot import unpivot
 
 EXPORT_SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".json"}
 SOURCE_ALIASES = {"zoho-api": "zoho", "targets": "sheets", "market": "sheets"}
@@ -43,6 +51,32 @@ class FileResult:
     quarantine: list[QuarantineRow] = field(default_factory=list)
     columns_missing: list[str] = field(default_factory=list)
     columns_extra: list[str] = field(default_factory=list)
+    sha256: str | None = None
+
+
+@dataclass(frozen=True)
+class LoadContext:
+    """What every file of one call shares."""
+
+    profiles: list[Profile]
+    home: Home
+    batch_id: str
+    full_export: bool
+    date_format: str | None
+    progress: ProgressCallback | None
+
+    @property
+    def source(self) -> str:
+        return self.profiles[0].source
+
+    @property
+    def tmp_dir(self) -> Path:
+        """Transcoded copies, typed files before they move to the raw zone and DuckDB's spill
+        files of this call, removed when it ends."""
+        return self.home.tmp / self.batch_id
+
+    def work_dir(self, load_id: str) -> Path:
+        return self.tmp_dir / load_id
 
 
 def new_batch_id() -> str:
@@ -70,20 +104,30 @@ def ingest_paths(
     full_export: bool = True,
     date_format: str | None = None,
     entity: str | None = None,
+    progress: ProgressCallback | None = None,
 ) -> list[FileResult]:
-    """Load every export file under ``paths`` as ``source`` (a CRM name or a mapping file)."""
+    """Load every export file under ``paths`` as ``source`` (a CRM name or a mapping file).
+
+    ``date_format`` sets the day-month order of slash dates (``%d/%m/%Y`` or Zoho's own
+    notation ``dd/MM/yyyy``) instead of detecting it; ``progress`` receives
+    :class:`ingestion.progress.Progress` events for a progress bar."""
     home = home or Home.from_env()
     profiles = profiles_for(SOURCE_ALIASES.get(source, source))
     if entity:
         profiles = [p for p in profiles if p.entity == entity] or _unknown_entity(source, entity)
-    ensure_raw_zone(home)
-    ensure_raw_zone(home, profiles)
+    ensure_raw_zone(home)  # every shipped entity, so dbt reads a source not loaded yet
+    ensure_raw_zone(home, profiles)  # and a user's mapping file's entities
+    context = LoadContext(profiles, home, new_batch_id(), full_export, date_format, progress)
     already = loaded_hashes(home)
-    batch_id = new_batch_id()
     results = []
-    for index, path in enumerate(expand_paths(Path(p) for p in paths)):
-        load_id = f"{batch_id}-{index:04d}"
-        results.append(_ingest_file(path, profiles, home, load_id, batch_id, already, full_export, date_format))
+    try:
+        for index, path in enumerate(expand_paths(Path(p) for p in paths)):
+            result = _ingest_file(path, context, f"{context.batch_id}-{index:04d}", already)
+            if result.status == "loaded" and result.sha256 and result.load_id:
+                already[result.sha256] = result.load_id  # a copy later in the same call is a repeat too
+            results.append(result)
+    finally:
+        shutil.rmtree(context.tmp_dir, ignore_errors=True)
     return results
 
 
@@ -91,36 +135,35 @@ def _unknown_entity(source: str, entity: str):
     raise RejectedFile(f"source {source!r} has no entity {entity!r}")
 
 
-def _ingest_file(
-    path: Path,
-    profiles: list[Profile],
-    home: Home,
-    load_id: str,
-    batch_id: str,
-    already: dict[str, str],
-    full_export: bool,
-    date_format: str | None,
-) -> FileResult:
-    source = profiles[0].source
+def _ingest_file(path: Path, context: LoadContext, load_id: str, already: dict[str, str]) -> FileResult:
     if not path.is_file():
-        return FileResult(path, source, "rejected", message=f"{path}: file not found")
+        return FileResult(path, context.source, "rejected", message=f"{path}: file not found")
     digest = sha256_of(path)
     if digest in already:
-        return FileResult(path, source, "skipped", load_id=already[digest], message=f"{path.name}: already loaded (load {already[digest]}), nothing changed")
+        message = f"{path.name}: already loaded (load {already[digest]}), nothing changed"
+        return FileResult(path, context.source, "skipped", load_id=already[digest], message=message, sha256=digest)
     loaded_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     table: SourceTable | None = None
+    report(context.progress, path, "reading")
     try:
-        known = {normalise_header(h.split("#")[0]) for p in profiles for c in p.columns for h in c.headers}
-        table = read_file(path, known, normalise_header, home.tmp)
-        profile, match = match_entity(profiles, table.headers, path.name)
-        result = _load_table(table, profile, match, path, home, load_id, batch_id, loaded_at, full_export, date_format)
+        known = set().union(*(p.known_headers() for p in context.profiles))
+        table = read_file(path, known, normalise_header, context.work_dir(load_id))
+        profile, match = match_entity(context.profiles, table.headers, path.name)
+        result = _load_table(table, profile, match, path, context, load_id, loaded_at)
     except RejectedFile as exc:
-        result = FileResult(path, source, "rejected", load_id=load_id, message=f"{path}: {exc}")
+        result = FileResult(path, context.source, "rejected", load_id=load_id, message=f"{path}: {exc}")
     finally:
         if table is not None:
             table.con.close()
+    result.sha256 = digest
+    report(context.progress, path, "done")
+    _record(path, context, result, table, digest, loaded_at)
+    return result
+
+
+def _record(path: Path, context: LoadContext, result: FileResult, table: SourceTable | None, digest: str, loaded_at: dt.datetime) -> None:
     record = LoadRecord(
-        load_id=load_id, batch_id=batch_id, source=source, entity=result.entity,
+        load_id=result.load_id or "", batch_id=context.batch_id, source=context.source, entity=result.entity,
         file_path=str(path.resolve()), file_name=path.name, sha256=digest, size_bytes=path.stat().st_size,
         file_format=table.file_format if table else None, encoding=table.encoding if table else None,
         rows_read=result.rows_read, rows_loaded=result.rows_loaded, rows_quarantined=result.rows_quarantined,
@@ -128,82 +171,82 @@ def _ingest_file(
         headers_seen=json.dumps(table.headers if table else [], ensure_ascii=False),
         columns_missing=json.dumps(result.columns_missing, ensure_ascii=False),
         columns_extra=json.dumps(result.columns_extra, ensure_ascii=False),
-        is_full_export=full_export, loaded_at=loaded_at.isoformat(sep=" "),
-        raw_path=str(entity_dir(home, _profile_of(profiles, result.entity)) / f"{load_id}.parquet") if result.status == "loaded" else None,
+        is_full_export=context.full_export, loaded_at=loaded_at.isoformat(sep=" "),
+        raw_path=str(_target(context, result)) if result.status == "loaded" else None,
     )
-    record_quarantine(home, record, result.quarantine)
-    record_load(home, record)
-    return result
+    record_quarantine(context.home, record, result.quarantine)
+    record_load(context.home, record)
 
 
-def _profile_of(profiles: list[Profile], entity: str | None) -> Profile:
-    return next(p for p in profiles if p.entity == entity)
+def _target(context: LoadContext, result: FileResult) -> Path:
+    profile = next(p for p in context.profiles if p.entity == result.entity)
+    return entity_dir(context.home, profile) / f"{result.load_id}.parquet"
 
 
-def _load_table(
-    table: SourceTable,
-    profile: Profile,
-    match: ColumnMatch,
-    path: Path,
-    home: Home,
-    load_id: str,
-    batch_id: str,
-    loaded_at: dt.datetime,
-    full_export: bool,
-    date_format: str | None,
-) -> FileResult:
-    con = table.con
+@dataclass(frozen=True)
+class _Typed:
+    """One typing of a file: where its good rows are, how many, and the quarantine."""
+
+    written: Path
+    loaded: int
+    bad: int
+    quarantine: list[QuarantineRow]
+
+
+def _typed_and_checked(table: SourceTable, profile: Profile, match: ColumnMatch, dates: DatePlan, path: Path,
+                       context: LoadContext, lineage: dict[str, str], written: Path) -> _Typed:
+    typed = typed_columns(profile, match, dates, source_timezone())
+    with watch_query(table.con, context.progress, path, "typing"):
+        bad = write_good_rows(table, profile, match, typed, lineage, written)
+    quarantine = []
+    if bad:
+        keep_bad_rows(table, profile, typed)
+        quarantine = quarantine_rows(table, match, typed, path.name)
+    return _Typed(written, count_written(table, written), bad, quarantine)
+
+
+def _type_file(table: SourceTable, profile: Profile, match: ColumnMatch, path: Path,
+               context: LoadContext, lineage: dict[str, str], work_dir: Path) -> _Typed:
+    """Type the file; when its sample did not show the day-month order and dates failed, try
+    the other order too and keep whichever quarantines fewer rows (a tie keeps the setting)."""
     date_columns = [f"c{match.index[c.name]}" for c in profile.columns if c.type in ("date", "timestamp") and c.name in match.index]
-    locale_date = locale_date_choice(con, date_columns, date_format or profile.default_date_format)
-    zone = source_timezone()
-    typed = {
-        c.name: typed_column(c, f"c{match.index[c.name]}" if c.name in match.index else "cast(null as varchar)", locale_date, zone)
-        for c in profile.columns
-    }
-    con.execute("create table parsed as select src.*, " + ", ".join(f"{t.expression} as {n}" for n, t in typed.items()) + " from src")
-    failures = []
-    for name, column in typed.items():
-        header = table.headers[match.index[name]] if name in match.index else name
-        raw = f"c{match.index[name]}" if name in match.index else "cast(null as varchar)"
-        for condition, reason in column.checks:
-            failures.append(f"select _row, {quote(header)} as col, {raw} as raw_value, {reason} as reason from parsed where {condition}")
-    con.execute("create table failures as " + " union all ".join(failures) if failures else "create table failures (_row bigint, col varchar, raw_value varchar, reason varchar)")
-    quarantine = [
-        QuarantineRow(path.name, int(row), col, raw, reason)
-        for row, col, raw, reason in con.execute("select * from failures order by _row, col").fetchall()
-    ]
-    quarantine += [QuarantineRow(path.name, line, "(row)", None, f"unreadable CSV row: {msg}") for line, msg in table.rejected_lines]
-    extra = [i for i in range(len(table.headers)) if i not in match.index.values()]
-    extra_json = (
-        "json_object(" + ", ".join(f"{quote(table.headers[i] or f'column_{i + 1}')}, c{i}" for i in extra) + ")::varchar"
-        if extra else "cast(null as varchar)"
-    )
+    plan = plan_dates(table.con, table.relation, date_columns, context.date_format, profile.default_date_format, source_timezone())
+    best = _typed_and_checked(table, profile, match, plan, path, context, lineage, work_dir / "typed.parquet")
+    if plan.decided or not any(q.reason.startswith("not a valid date") for q in best.quarantine):
+        return best
+    for attempt, order in enumerate((o for o in LOCALE_DATES if o != plan.locale_date), start=1):
+        trial = _typed_and_checked(table, profile, match, plan.with_locale(order), path, context, lineage,
+                                   work_dir / f"typed-{attempt}.parquet")
+        if trial.bad < best.bad:
+            best = trial
+    return best
+
+
+def _load_table(table: SourceTable, profile: Profile, match: ColumnMatch, path: Path, context: LoadContext,
+                load_id: str, loaded_at: dt.datetime) -> FileResult:
+    if match.wide:
+        unpivot(table, match.wide, profile)
     lineage = {
         "_source_system": quote(profile.source),
         "_source_file": quote(path.name),
         "_source_row": "_row",
         "_loaded_at": f"timestamp {quote(loaded_at.isoformat(sep=' '))}",
         "_load_id": quote(load_id),
-        "_batch_id": quote(batch_id),
-        "_is_full_export": "true" if full_export else "false",
-        "_extra": extra_json,
+        "_batch_id": quote(context.batch_id),
+        "_is_full_export": "true" if context.full_export else "false",
     }
-    select = ", ".join([c.name for c in profile.columns] + [f"cast({expr} as {LINEAGE_COLUMNS[n]}) as {n}" for n, expr in lineage.items()])
-    target = entity_dir(home, profile) / f"{load_id}.parquet"
+    typed = _type_file(table, profile, match, path, context,
+                       {n: f"cast({sql} as {LINEAGE_COLUMNS[n]})" for n, sql in lineage.items()}, context.work_dir(load_id))
+    unreadable = unreadable_rows(table, profile, path.name)
+    target = entity_dir(context.home, profile) / f"{load_id}.parquet"
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_suffix(".parquet.partial")
-    con.execute(
-        f"copy (select {select} from parsed where _row not in (select _row from failures) order by _row) "
-        f"to '{partial.as_posix()}' (format parquet)"
-    )
-    rows_read = con.execute("select count(*) from src").fetchone()[0] + len(table.rejected_lines)
-    rows_loaded = con.execute("select count(*) from read_parquet(?)", [partial.as_posix()]).fetchone()[0]
-    os.replace(partial, target)
-    bad_rows = len({q.row for q in quarantine})
+    typed.written.replace(target)
+    quarantined = typed.bad + len(unreadable)
     return FileResult(
-        path=path, source=profile.source, status="loaded", entity=profile.entity, rows_read=rows_read,
-        rows_loaded=rows_loaded, rows_quarantined=bad_rows, load_id=load_id,
-        message=f"{path.name}: {profile.entity}, {rows_loaded} rows loaded, {bad_rows} quarantined",
-        quarantine=quarantine, columns_missing=match.missing_optional,
-        columns_extra=[table.headers[i] or f"column_{i + 1}" for i in extra],
+        path=path, source=profile.source, status="loaded", entity=profile.entity,
+        rows_read=typed.loaded + quarantined, rows_loaded=typed.loaded, rows_quarantined=quarantined, load_id=load_id,
+        message=f"{path.name}: {profile.entity}, {typed.loaded} rows loaded, {quarantined} quarantined",
+        quarantine=sorted(typed.quarantine + unreadable, key=lambda q: (q.row, q.column)),
+        columns_missing=match.missing_optional,
+        columns_extra=[extra_name(table, i) for i in extra_columns(table, match)],
     )

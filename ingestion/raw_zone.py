@@ -26,24 +26,25 @@ def entity_dir(home: Home, profile: Profile) -> Path:
     return home.raw / profile.source / profile.entity
 
 
-def ensure_schema_file(home: Home, profile: Profile) -> None:
+def ensure_raw_zone(home: Home, profiles: list[Profile] | None = None) -> None:
     """A zero-row ``_schema.parquet`` per entity, so that dbt sources read (and type) an entity
     that has never been loaded instead of failing on an empty glob."""
-    target = entity_dir(home, profile) / "_schema.parquet"
-    if target.exists():
+    missing = [p for p in (profiles if profiles is not None else shipped_profiles()) if not _schema_file(home, p).exists()]
+    if not missing:
         return
-    target.parent.mkdir(parents=True, exist_ok=True)
-    columns = [f"cast(null as {SQL_TYPES[c.type]}) as {c.name}" for c in profile.columns]
-    columns += [f"cast(null as {t}) as {n}" for n, t in LINEAGE_COLUMNS.items()]
-    partial = target.with_suffix(".parquet.partial")
     con = duckdb.connect()
     try:
-        con.execute(f"copy (select {', '.join(columns)} limit 0) to '{partial.as_posix()}' (format parquet)")
+        for profile in missing:
+            target = _schema_file(home, profile)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            columns = [f"cast(null as {SQL_TYPES[c.type]}) as {c.name}" for c in profile.columns]
+            columns += [f"cast(null as {t}) as {n}" for n, t in LINEAGE_COLUMNS.items()]
+            partial = target.with_suffix(".parquet.partial")
+            con.execute(f"copy (select {', '.join(columns)} limit 0) to '{partial.as_posix()}' (format parquet)")
+            partial.replace(target)
     finally:
         con.close()
-    partial.replace(target)
 
 
-def ensure_raw_zone(home: Home, profiles: list[Profile] | None = None) -> None:
-    for profile in profiles if profiles is not None else shipped_profiles():
-        ensure_schema_file(home, profile)
+def _schema_file(home: Home, profile: Profile) -> Path:
+    return entity_dir(home, profile) / "_schema.parquet"
