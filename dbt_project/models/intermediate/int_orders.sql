@@ -113,6 +113,7 @@ final as (
         cast({{ dbt.date_trunc('month', 'with_customer_and_rep.order_date') }} as date) as order_month,
         reps.rep_key,
         reps.region_code,
+        reps.region_name,
         reps.team,
         coalesce(with_customer_and_rep.order_channel_code, customers.channel_code) as channel_code
     from with_customer_and_rep

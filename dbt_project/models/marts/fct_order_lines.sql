@@ -55,6 +55,7 @@ final as (
         rep_id,
         rep_key,
         region_code,
+        region_name,
         team,
         channel_code,
         cast(quantity as decimal(18, 6)) as quantity,

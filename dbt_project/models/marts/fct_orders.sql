@@ -36,6 +36,7 @@ final as (
         orders.rep_id,
         orders.rep_key,
         orders.region_code,
+        orders.region_name,
         orders.team,
         orders.channel_code,
         opportunities.opportunity_key,
