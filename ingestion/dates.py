@@ -111,7 +111,14 @@ class DatePlan:
         return f"coalesce({', '.join(tried)})"
 
     def with_locale(self, locale_date: str) -> "DatePlan":
-        return DatePlan(locale_date, True, self.layouts, self.tomorrow)
+        """The same plan with the other day-month order, in the columns' own layouts too."""
+        def swap(layout: Layout) -> Layout:
+            if layout.kind == "local" and layout.format.startswith(self.locale_date):
+                return Layout("local", locale_date + layout.format[len(self.locale_date):])
+            return layout
+
+        layouts = {column: [swap(layout) for layout in found] for column, found in self.layouts.items()}
+        return DatePlan(locale_date, True, layouts, self.tomorrow)
 
 
 def _day_month_evidence(values: list[str]) -> tuple[int, int]:

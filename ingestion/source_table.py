@@ -9,8 +9,12 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-# DuckDB's store_rejects records every unparseable CSV row of the connection's last scan.
-REJECTS_SQL = "select distinct on (line) line, csv_line, error_message from reject_errors order by line"
+# DuckDB's store_rejects records the unparseable CSV rows of every scan (a short row once per
+# missing cell): the first error of each row of the last scan.
+REJECTS_SQL = (
+    "select distinct on (line) line, csv_line, error_message from reject_errors"
+    " where scan_id = (select max(scan_id) from reject_errors) order by line, column_idx"
+)
 
 Normaliser = Callable[[object], str]
 PREVIEW_ROWS = 15  # rows searched for the header row (title rows and merged cells sit above it)
@@ -70,10 +74,11 @@ class SourceTable:
         rows = self.con.execute(REJECTS_SQL).fetchall()
         self.rejected_lines = [RejectedLine(int(line), text or "", message) for line, text, message in rows]
         self.con.execute("create or replace table _row_shifts (start bigint, shift bigint)")
-        # the i-th record read (0-based) follows `shift` rejected rows once i >= start
-        starts = [(r.row - self.first_data_row - j, j + 1) for j, r in enumerate(self.rejected_lines)]
+        # the i-th record read (0-based) follows `shift` rejected rows once i >= start; rejected
+        # rows next to each other share a start, and the larger shift holds
+        starts = {r.row - self.first_data_row - j: j + 1 for j, r in enumerate(self.rejected_lines)}
         if starts:
-            self.con.executemany("insert into _row_shifts values (?, ?)", starts)
+            self.con.executemany("insert into _row_shifts values (?, ?)", list(starts.items()))
         return bool(starts)
 
     def number_rows(self) -> None:
