@@ -25,7 +25,7 @@ def build_source_checks(source: str):
         can_subset=True,
     )
     def _checks(context: AssetCheckExecutionContext, warehouse: WarehouseResource):
-        results_dir = warehouse.paths.logs / "gx" / context.run_id
+        results_dir = warehouse.paths.logs / "gx" / context.run.run_id
         gx_context = ephemeral_context()
         for key in context.selected_asset_check_keys:
             profile = profiles[key.asset_key.path[-1]]
