@@ -53,10 +53,6 @@ _PRICE_LIST_RATES = {"USD": 7.2, "EUR": 7.8}
 class Catalog:
     frame: pd.DataFrame  # one row per product, positional index = product number
 
-    @property
-    def codes(self) -> np.ndarray:
-        return self.frame["product_code"].to_numpy()
-
     def prices(self, currency: str) -> np.ndarray:
         """List price of every product in `currency`."""
         return self.frame[f"price_{currency.lower()}"].to_numpy()

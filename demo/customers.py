@@ -7,9 +7,8 @@ activities take their owner from here, so a rep never owns a record outside thei
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -61,18 +60,17 @@ class Ownership:
 class Customers:
     frame: pd.DataFrame  # positional index = customer number
     ownership: Ownership
+    #: Columns read so far as numpy arrays: months index them thousands of times.
+    _columns: dict[str, np.ndarray] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __len__(self) -> int:
         return len(self.frame)
 
     def column(self, name: str) -> np.ndarray:
         """One attribute of every customer, indexable by customer number."""
+        if name not in self._columns:
+            self._columns[name] = self.frame[name].to_numpy()
         return self._columns[name]
-
-    @cached_property
-    def _columns(self) -> dict[str, np.ndarray]:
-        # Read once: months index these arrays thousands of times.
-        return {name: self.frame[name].to_numpy() for name in self.frame.columns}
 
 
 def build_customers(seed: int, scale: float, org: Org, zoho_ids: ZohoIds) -> Customers:
@@ -136,9 +134,9 @@ def _profile(frame: pd.DataFrame, rng: np.random.Generator) -> None:
     channel = np.asarray(channels, dtype=object)[rng.choice(len(channels), n, p=[CHANNELS[c][0] for c in channels])]
     frame["size"] = size
     frame["level"] = [_SIZES[s][1] for s in size]
-    for column, field, unit in (("employees", 3, 1), ("annual_revenue", 4, 10_000)):
-        low = np.array([_SIZES[s][field][0] for s in size])
-        high = np.array([_SIZES[s][field][1] for s in size])
+    for column, position, unit in (("employees", 3, 1), ("annual_revenue", 4, 10_000)):
+        low = np.array([_SIZES[s][position][0] for s in size])
+        high = np.array([_SIZES[s][position][1] for s in size])
         frame[column] = rng.integers(low, high) * unit
     frame["channel"] = channel
     frame["source"] = np.asarray(_SOURCES, dtype=object)[rng.integers(0, len(_SOURCES), n)]

@@ -1,7 +1,7 @@
 """The month loop: simulate one month of every fact, hand it to the sinks, forget it.
 
-Sinks are the file writers and the truth collector; both see the very same frames, which is
-what makes the truth the truth of the files. Memory stays bounded by one month's records
+Sinks are the file writers and the truth collector; both see the very same records, which
+is what makes the truth the truth of the files. Memory stays bounded by one month's records
 plus the static world, whatever the scale.
 """
 from __future__ import annotations
@@ -58,7 +58,7 @@ def simulate_month(world: World, state: RunState, index: int) -> MonthBatch:
                       cases=simulate_cases(world, state, index), surveys=simulate_surveys(world, state, index))
 
 
-def run(scale: float, seed: int, sinks: Sequence[Sink]) -> World:
+def run(scale: float, seed: int, sinks: Sequence[Sink]) -> None:
     """Simulate the whole period month by month, feeding every sink."""
     world, state = build_world(scale, seed)
     ledger = Ledger()
@@ -70,4 +70,3 @@ def run(scale: float, seed: int, sinks: Sequence[Sink]) -> World:
     plan = build_plan(world, ledger.actuals())
     for sink in sinks:
         sink.finish(world, state, plan)
-    return world

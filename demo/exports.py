@@ -34,6 +34,13 @@ class Manifest:
         """Data rows of one written file, by its relative path."""
         return next(entry.rows for entry in self.files if entry.path == path)
 
+    def __str__(self) -> str:
+        """One line per file, as the CLI prints it."""
+        width = max(len(entry.path) for entry in self.files)
+        lines = [f"demo exports (scale {self.scale:g}, seed {self.seed}) in {self.out_dir}"]
+        lines += [f"  {entry.path:<{width}}  {entry.rows:>10,} rows" for entry in self.files]
+        return "\n".join(lines)
+
 
 class _FileSink:
     """Feeds every month to the three source writers and collects what they wrote."""

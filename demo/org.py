@@ -48,11 +48,6 @@ class Rep:
     diligence: float
 
     @property
-    def crm_user(self) -> str:
-        """The owner name the rep's CRM exports: pinyin in Zoho, Chinese in Fxiaoke."""
-        return self.pinyin if self.system == "zoho" else self.name
-
-    @property
     def email(self) -> str:
         return self.pinyin.lower().replace(" ", ".") + "@" + EMAIL_DOMAIN
 

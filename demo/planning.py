@@ -27,7 +27,8 @@ COMPETITOR_SHARE = {
     "华东": (0.22, 0.12, 0.07), "华南": (0.18, 0.15, 0.09),
     "华北": (0.25, 0.10, 0.11), "西南": (0.10, 0.09, 0.14),
 }
-UNREASONABLE = ("region", "西南", "2026-Q2", "revenue", 0.80)
+#: (region, period, metric) → growth over last year of the deliberately unreasonable targets.
+UNREASONABLE = {("西南", "2026-Q2", "revenue"): 0.80}
 REP_TARGET_REGIONS = ("华东", "华北")
 _YEARS = (2024, 2025, 2026)
 
@@ -63,9 +64,9 @@ def _targets(world: World, actuals: pd.DataFrame, rng: np.random.Generator) -> p
             for quarter in range(1, 5):
                 period = f"{year}-Q{quarter}"
                 for metric, unit in (("revenue", 10_000), ("orders", 1)):
-                    value = _target_value(by_quarter[metric].get((region, basis, quarter), 0.0), year, rng)
-                    if UNREASONABLE[:4] == ("region", region, period, metric):
-                        value = by_quarter[metric].get((region, basis, quarter), 0.0) * (1 + UNREASONABLE[4])
+                    base = by_quarter[metric].get((region, basis, quarter), 0.0)
+                    growth = UNREASONABLE.get((region, period, metric))
+                    value = _target_value(base, year, rng) if growth is None else base * (1 + growth)
                     rows.append((period, "region", region, metric, round(value / unit) * unit))
             value = _target_value(by_year["new_customers"].get((region, basis), 0), year, rng)
             rows.append((str(year), "region", region, "new_customers", round(value)))

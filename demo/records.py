@@ -58,6 +58,11 @@ class Records:
         """The rows selected by a boolean mask or by positions."""
         return Records({name: values[rows] for name, values in self._columns.items()})
 
+    def chunks(self, size: int) -> Iterator[Records]:
+        """Consecutive slices of at most `size` rows (one empty slice for empty records)."""
+        for start in range(0, max(len(self), 1), size):
+            yield self.take(slice(start, start + size))
+
     def of_system(self, system: str) -> Records:
         """The rows of one CRM (`source_system` zoho / fxiaoke)."""
         return self.take(self["source_system"] == system)

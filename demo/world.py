@@ -38,23 +38,21 @@ class World:
 
 @dataclass
 class RunState:
-    """What later months need to know about earlier ones."""
+    """What later months need to know about earlier ones; per-customer arrays by customer number."""
 
     zoho_ids: ZohoIds
+    first_order_day: np.ndarray  # first valid order, NaT before it
+    last_order_day: np.ndarray
+    last_activity_time: np.ndarray
+    opportunity_count: np.ndarray  # numbers each customer's opportunity names
     so_numbers: Sequence = field(default_factory=lambda: Sequence("SO-", 7))
     case_numbers: Sequence = field(default_factory=lambda: Sequence("", 6))
-    first_order_day: np.ndarray = field(default_factory=lambda: np.array([], dtype="datetime64[D]"))
-    last_order_day: np.ndarray = field(default_factory=lambda: np.array([], dtype="datetime64[D]"))
-    last_activity_time: np.ndarray = field(default_factory=lambda: np.array([], dtype="datetime64[s]"))
-    opportunity_count: np.ndarray = field(default_factory=lambda: np.array([], dtype=int))
 
     @classmethod
     def start(cls, zoho_ids: ZohoIds, customers: int) -> RunState:
-        return cls(zoho_ids=zoho_ids,
-                   first_order_day=np.full(customers, np.datetime64("NaT"), dtype="datetime64[D]"),
-                   last_order_day=np.full(customers, np.datetime64("NaT"), dtype="datetime64[D]"),
-                   last_activity_time=np.full(customers, np.datetime64("NaT"), dtype="datetime64[s]"),
-                   opportunity_count=np.zeros(customers, dtype=int))
+        never = np.full(customers, np.datetime64("NaT"), dtype="datetime64[D]")
+        return cls(zoho_ids=zoho_ids, first_order_day=never.copy(), last_order_day=never.copy(),
+                   last_activity_time=never.astype("datetime64[s]"), opportunity_count=np.zeros(customers, dtype=int))
 
 
 def build_world(scale: float, seed: int) -> tuple[World, RunState]:

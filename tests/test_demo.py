@@ -163,6 +163,16 @@ def test_truth_revenue_equals_the_files(exports: Path, records):
     assert len(zoho) + len(lines) == len(truth_lines)
 
 
+def test_zoho_order_totals_add_up(exports: Path):
+    """Total = Quantity × List Price, Net Total = Total − line Discount, Sub Total = Σ Net Total."""
+    lines = _table(exports / "zoho" / "Sales_Orders.csv")
+    number = {c: lines[c].astype(float) for c in ("Quantity", "List Price", "Discount#2", "Total", "Net Total", "Sub Total")}
+    assert ((number["Quantity"] * number["List Price"] - number["Total"]).abs() < 0.005).all()
+    assert ((number["Total"] - number["Discount#2"] - number["Net Total"]).abs() < 0.005).all()
+    by_order = pd.DataFrame(number).assign(id=lines["Record Id"]).groupby("id")
+    assert ((by_order["Net Total"].sum() - by_order["Sub Total"].first()).abs() < 0.005).all()
+
+
 def test_truth_follows_the_kpi_definition(records):
     lines = records.order_lines
     expected = lines["quantity"] * lines["unit_price"] * (1 - lines["discount_rate"]) * lines["fx_rate"]

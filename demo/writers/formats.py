@@ -38,34 +38,44 @@ def excel_dates(values: Any) -> list[date | None]:
     return [None if t is None else date.fromisoformat(t) for t in date_text(values)]
 
 
+def _numbers(values: Any) -> list[float]:
+    """Plain Python floats (NaN where missing): formatting them is far cheaper than numpy scalars."""
+    array = values.to_numpy() if isinstance(values, pd.Series) else values
+    return np.asarray(array, dtype=float).tolist()
+
+
+def _formatted(values: Any, template: str) -> list[str | None]:
+    return [None if v != v else template.format(v) for v in _numbers(values)]  # v != v: NaN
+
+
 def money_text(values: Any) -> list[str | None]:
     """`1234.50`: Zoho's plain two-decimal amounts."""
-    return [None if pd.isna(v) else f"{v:.2f}" for v in values]
+    return _formatted(values, "{:.2f}")
 
 
 def yuan_text(values: Any) -> list[str | None]:
     """`¥12,345.60`: Fxiaoke amounts exported as formatted text."""
-    return [None if pd.isna(v) else f"¥{v:,.2f}" for v in values]
+    return _formatted(values, "¥{:,.2f}")
 
 
 def thousands_text(values: Any) -> list[str | None]:
     """`12,345.60`: formatted text without a currency sign."""
-    return [None if pd.isna(v) else f"{v:,.2f}" for v in values]
-
-
-def money_number(values: Any) -> list[float | None]:
-    """A numeric cell rounded to cents."""
-    return [None if pd.isna(v) else round(float(v), 2) for v in values]
-
-
-def percent_text(fractions: Any) -> list[str | None]:
-    """`90%` from 0.9."""
-    return [None if pd.isna(v) else f"{round(float(v) * 100):d}%" for v in fractions]
+    return _formatted(values, "{:,.2f}")
 
 
 def number_text(values: Any) -> list[str | None]:
     """Shortest text of a number: `3`, `12.5`."""
-    return [None if pd.isna(v) else f"{float(v):g}" for v in values]
+    return _formatted(values, "{:g}")
+
+
+def money_number(values: Any) -> list[float | None]:
+    """A numeric cell rounded to cents."""
+    return [None if v != v else round(v, 2) for v in _numbers(values)]
+
+
+def percent_text(fractions: Any) -> list[str | None]:
+    """`90%` from 0.9."""
+    return [None if v != v else f"{round(v * 100):d}%" for v in _numbers(fractions)]
 
 
 def cells(values: Any) -> list[Any]:

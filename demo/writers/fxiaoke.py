@@ -22,7 +22,7 @@ from .formats import (cells, date_text, datetime_text, money_number, percent_tex
                       slash_date_text, thousands_text, yuan_text)
 from ..records import Records
 from ..service import CASE_KINDS
-from .tables import Columns, SpilledTable, WrittenFile
+from .tables import CHUNK_ROWS, Columns, SpilledTable, WrittenFile
 
 _TITLE = f"导出 {EXPORT_TIME:%Y-%m-%d}"
 #: file (and sheet) name → has a title row
@@ -39,16 +39,19 @@ class FxiaokeWriter:
 
     def add(self, world: World, batch: MonthBatch) -> None:
         people = _People(world)
-        fx = batch.orders.of_system("fxiaoke")
-        self.tables["商机"].write(_opportunities(batch.opportunities.of_system("fxiaoke"), people))
-        self.tables["商机阶段变更记录"].write(_stage_history(batch.stage_history.of_system("fxiaoke"), people))
-        self.tables["销售订单"].write(_orders(fx, people))
-        self.tables["订单产品"].write(_order_lines(batch.orders, batch.order_lines.of_system("fxiaoke"), world))
-        self.tables["回款"].write(_payments(batch.payments, people))
-        self.tables["跟进记录"].write(_activities(batch.activities.of_system("fxiaoke"), people))
-        self.tables["报价单"].write(_quotes(batch.quotes.of_system("fxiaoke"), people))
-        self.tables["发货单"].write(_deliveries(batch.deliveries, people))
-        self.tables["工单"].write(_cases(batch.cases.of_system("fxiaoke"), people))
+        for name, format_rows, records in (
+            ("商机", lambda r: _opportunities(r, people), batch.opportunities.of_system("fxiaoke")),
+            ("商机阶段变更记录", lambda r: _stage_history(r, people), batch.stage_history.of_system("fxiaoke")),
+            ("销售订单", lambda r: _orders(r, people), batch.orders.of_system("fxiaoke")),
+            ("订单产品", lambda r: _order_lines(batch.orders, r, world), batch.order_lines.of_system("fxiaoke")),
+            ("回款", lambda r: _payments(r, people), batch.payments),
+            ("跟进记录", lambda r: _activities(r, people), batch.activities.of_system("fxiaoke")),
+            ("报价单", lambda r: _quotes(r, people), batch.quotes.of_system("fxiaoke")),
+            ("发货单", lambda r: _deliveries(r, people), batch.deliveries),
+            ("工单", lambda r: _cases(r, people), batch.cases.of_system("fxiaoke")),
+        ):
+            for chunk in records.chunks(CHUNK_ROWS):
+                self.tables[name].write(format_rows(chunk))
 
     def finish(self, world: World, state: RunState, plan: Plan) -> list[WrittenFile]:
         written = [table.close() for table in self.tables.values()]

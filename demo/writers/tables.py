@@ -19,6 +19,8 @@ from .xlsx import write_xlsx
 Columns = Sequence[tuple[str, Sequence[Any]]]
 #: Rows one worksheet holds (header and title rows included).
 EXCEL_MAX_ROWS = 1_048_576
+#: Rows formatted and written at a time: bounds the writers' memory at large scales.
+CHUNK_ROWS = 50_000
 
 
 @dataclass(frozen=True)
@@ -119,4 +121,9 @@ class SpilledTable(_Table):
                     writer.writerows(self._all_rows([*leading, self.header]))
         finally:
             self._spool.close()
+        # A rerun into the same folder must not leave the other format's file of an earlier run.
+        for suffix in (".xlsx", ".csv"):
+            stale = self.stem.with_suffix(suffix)
+            if stale != path and stale.exists():
+                stale.unlink()
         return WrittenFile(path, self.rows)

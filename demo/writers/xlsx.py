@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import zipfile
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
+
+import numpy as np
 
 from ..timeline import EXPORT_TIME
 
@@ -79,21 +81,39 @@ def _column_letters(count: int) -> list[str]:
     return letters
 
 
+def _text(value: str) -> str:
+    if "&" in value or "<" in value or ">" in value:
+        value = escape(value)
+    space = ' xml:space="preserve"' if value[:1].isspace() or value[-1:].isspace() else ""
+    return f' t="inlineStr"><is><t{space}>{value}</t></is></c>'
+
+
+def _number(value: Any) -> str:
+    number = float(value)
+    text = str(int(number)) if number.is_integer() and abs(number) < 1e15 else repr(number)
+    return f"><v>{text}</v></c>"
+
+
+def _boolean(value: Any) -> str:
+    return f' t="b"><v>{int(value)}</v></c>'
+
+
+def _date(value: date) -> str:
+    return f' s="1"><v>{(value - _EXCEL_EPOCH).days}</v></c>'
+
+
+#: Cell body (after `<c r="A1"`) by value type; looked up by exact type, the per-cell hot path.
+_BODY = {str: _text, float: _number, int: _number, np.float64: _number, np.int64: _number,
+         bool: _boolean, np.bool_: _boolean, date: _date}
+
+
 def _cell(ref: str, value: Any) -> str:
     if value is None:
         return ""
-    if isinstance(value, str):
-        space = ' xml:space="preserve"' if value != value.strip() else ""
-        return f'<c r="{ref}" t="inlineStr"><is><t{space}>{escape(value)}</t></is></c>'
-    if isinstance(value, bool):
-        return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
-    if isinstance(value, datetime):
-        raise TypeError("date-times are exported as text, not as Excel date-time cells")
-    if isinstance(value, date):
-        return f'<c r="{ref}" s="1"><v>{(value - _EXCEL_EPOCH).days}</v></c>'
-    number = float(value)
-    text = str(int(number)) if number.is_integer() and abs(number) < 1e15 else repr(number)
-    return f'<c r="{ref}"><v>{text}</v></c>'
+    body = _BODY.get(type(value))
+    if body is None:
+        raise TypeError(f"no XLSX cell for {type(value).__name__} {value!r} (date-times are exported as text)")
+    return f'<c r="{ref}"{body(value)}'
 
 
 def write_xlsx(path: Path, sheet: str, rows: Iterable[Sequence[Any]], shape: tuple[int, int]) -> None:

@@ -21,7 +21,7 @@ from ..world import RunState, World
 from .formats import cells, date_text, datetime_text, money_text, number_text
 from ..records import Records
 from ..service import CASE_KINDS
-from .tables import Columns, CsvTable, WrittenFile
+from .tables import CHUNK_ROWS, Columns, CsvTable, WrittenFile
 
 #: Value-added tax on Zoho orders (revenue is tax-excluded: only the lines count).
 VAT = 0.13
@@ -39,14 +39,20 @@ class ZohoWriter:
         contacts = world.customers.column("contact_name")
         activities = batch.activities.of_system("zoho")
         kind = activities["kind"]
-        self.tables["Deals"].write(_deals(batch.opportunities.of_system("zoho"), users, contacts))
-        self.tables["Deals_Stage_History"].write(_stage_history(batch.stage_history.of_system("zoho"), world))
-        self.tables["Sales_Orders"].write(
-            _sales_orders(batch.orders, batch.order_lines.of_system("zoho"), world, users, contacts))
-        self.tables["Quotes"].write(_quotes(batch.quotes.of_system("zoho"), world))
-        self.tables["Calls"].write(_calls(activities.take(kind == "call"), users))
-        self.tables["Meetings"].write(_meetings(activities.take((kind == "visit") | (kind == "internal_meeting")), users))
-        self.tables["Cases"].write(_cases(batch.cases.of_system("zoho"), users))
+        lines = batch.order_lines.of_system("zoho")
+        # Order totals over all lines first: a chunk may hold only part of an order's lines.
+        sub_totals = np.bincount(lines["_order"], weights=_net_totals(lines), minlength=len(batch.orders))
+        for name, format_rows, records in (
+            ("Deals", lambda r: _deals(r, users, contacts), batch.opportunities.of_system("zoho")),
+            ("Deals_Stage_History", lambda r: _stage_history(r, world), batch.stage_history.of_system("zoho")),
+            ("Sales_Orders", lambda r: _sales_orders(batch.orders, r, sub_totals, world, users, contacts), lines),
+            ("Quotes", lambda r: _quotes(r, world), batch.quotes.of_system("zoho")),
+            ("Calls", lambda r: _calls(r, users), activities.take(kind == "call")),
+            ("Meetings", lambda r: _meetings(r, users), activities.take((kind == "visit") | (kind == "internal_meeting"))),
+            ("Cases", lambda r: _cases(r, users), batch.cases.of_system("zoho")),
+        ):
+            for chunk in records.chunks(CHUNK_ROWS):
+                self.tables[name].write(format_rows(chunk))
 
     def finish(self, world: World, state: RunState, plan: Plan) -> list[WrittenFile]:
         written = [table.close() for table in self.tables.values()]
@@ -98,11 +104,17 @@ def _stage_history(history: Records, world: World) -> Columns:
     ]
 
 
-def _sales_orders(orders: Records, lines: Records, world: World, users: np.ndarray, contacts: np.ndarray) -> Columns:
-    """One row per line, order fields repeated; order totals from the (rounded) line amounts."""
-    net = np.round(lines["gross_local"] - lines["line_discount_amount"], 2)
+def _net_totals(lines: Records) -> np.ndarray:
+    """`Net Total` of each line: Total − Discount, in cents as exported."""
+    return np.round(lines["gross_local"] - lines["line_discount_amount"], 2)
+
+
+def _sales_orders(orders: Records, lines: Records, sub_totals: np.ndarray, world: World, users: np.ndarray,
+                  contacts: np.ndarray) -> Columns:
+    """One row per line, order fields repeated; `sub_totals` per order, from the (rounded) line amounts."""
+    net = _net_totals(lines)
     position = lines["_order"]
-    sub = np.bincount(position, weights=net, minlength=len(orders))[position]
+    sub = sub_totals[position]
     tax = np.round(sub * VAT, 2)
     order = orders.take(position)
     owner = users[order["_rep"]].tolist()
