@@ -31,9 +31,9 @@ SQL_TYPES = {
 TRUE_WORDS = ("是", "true", "yes", "y", "t", "1", "on", "√")
 FALSE_WORDS = ("否", "false", "no", "n", "f", "0", "off", "×")
 NUMBER = "decimal(18,6)"
-# what people write around a number; `万` scales it (1.5万 = 15 000). Plain replace() calls,
-# and only on values that are not plain numbers already.
-NUMBER_NOISE = (",", "，", " ", "¥", "￥", "$", "€", "£", "元", "万")
+# what people write around a number; `万` and `亿` scale it (1.5万 = 15 000, 6.2亿 = 620 000 000).
+# Plain replace() calls, and only on values that are not plain numbers already.
+NUMBER_NOISE = (",", "，", " ", "¥", "￥", "$", "€", "£", "元", "万", "亿")
 CURRENCY_CODE = "^[A-Z]{3}|[A-Z]{3}$"  # USD 1,000.00 (Salesforce), 1000 CNY, RMB
 
 
@@ -46,11 +46,12 @@ class TypedColumn:
 
 
 def _number(value: str) -> str:
-    """A number as people write it: ``1,234.50``, ``¥1,234``, ``1.5万元`` (×10 000)."""
+    """A number as people write it: ``1,234.50``, ``¥1,234``, ``1.5万元`` (×10 000), ``6.2亿``."""
     cleaned = f"regexp_replace({value}, {quote(CURRENCY_CODE)}, '', 'g')"
     for noise in NUMBER_NOISE:
         cleaned = f"replace({cleaned}, {quote(noise)}, '')"
-    scaled = f"try_cast({cleaned} as {NUMBER}) * (case when {value} like '%万%' then 10000 else 1 end)"
+    unit = f"case when {value} like '%万%' then 10000 when {value} like '%亿%' then 100000000 else 1 end"
+    scaled = f"try_cast({cleaned} as {NUMBER}) * ({unit})"
     return f"coalesce(try_cast({value} as {NUMBER}), {scaled})"
 
 
