@@ -18,7 +18,7 @@ from ingestion.dates import LOCALE_DATES, DatePlan, plan_dates
 from ingestion.detect import ColumnMatch, match_entity
 from ingestion.errors import QuarantineRow, RejectedFile
 from ingestion.ledger import LoadRecord, loaded_hashes, record_load, record_quarantine, sha256_of
-from ingestion.profiles import Profile, normalise_header, profiles_for
+from ingestion.profiles import Profile, ProfileError, normalise_header, profiles_for
 from ingestion.progress import ProgressCallback, report, watch_query
 from ingestion.raw_zone import LINEAGE_COLUMNS, ensure_raw_zone, entity_dir
 from ingestion.readers import read_file
@@ -132,7 +132,7 @@ def ingest_paths(
 
 
 def _unknown_entity(source: str, entity: str):
-    raise RejectedFile(f"source {source!r} has no entity {entity!r}")
+    raise ProfileError(f"source {source!r} has no entity {entity!r}")
 
 
 def _ingest_file(path: Path, context: LoadContext, load_id: str, already: dict[str, str]) -> FileResult:
@@ -147,7 +147,8 @@ def _ingest_file(path: Path, context: LoadContext, load_id: str, already: dict[s
     report(context.progress, path, "reading")
     try:
         known = set().union(*(p.known_headers() for p in context.profiles))
-        table = read_file(path, known, normalise_header, context.work_dir(load_id))
+        table = read_file(path, known, normalise_header, context.work_dir(load_id),
+                          lambda fraction: report(context.progress, path, "reading", fraction))
         profile, match = match_entity(context.profiles, table.headers, path.name)
         result = _load_table(table, profile, match, path, context, load_id, loaded_at)
     except RejectedFile as exc:

@@ -4,6 +4,7 @@ not its name: an XLSX renamed ``.csv`` happens."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -41,13 +42,15 @@ def connect(tmp_dir: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def read_file(path: Path, known: set[str], normalise: Normaliser, tmp_dir: Path) -> SourceTable:
-    """``known``: every header the source's profiles recognise (finds the header row)."""
+def read_file(path: Path, known: set[str], normalise: Normaliser, tmp_dir: Path,
+              on_progress: Callable[[float], None] | None = None) -> SourceTable:
+    """``known``: every header the source's profiles recognise (finds the header row).
+    ``on_progress`` hears the share of a sheet read so far (a CSV is read by the typing pass)."""
     con = connect(tmp_dir)
     try:
         kind = file_format(path)
         if kind == "xlsx":
-            return read_xlsx(con, path, known, normalise)
+            return read_xlsx(con, path, known, normalise, on_progress)
         if kind == "json":
             return read_json(con, path, known, normalise)
         return read_csv(con, path, known, normalise, tmp_dir)

@@ -55,7 +55,7 @@ def _best_sheet(workbook, known: set[str], normalise: Normaliser):
 
 
 def _insert_chunks(con: duckdb.DuckDBPyConnection, width: int, rows: Iterable[list], first_row: int,
-                   on_rows: Callable[[int], None] | None) -> None:
+                   on_rows: Callable[[int], None]) -> None:
     """Append rows to ``src`` in Arrow chunks: memory stays flat whatever the sheet's size."""
     names = [f"c{i}" for i in range(width)]
     con.execute("create table src (" + ", ".join(f"{n} varchar" for n in names) + ", _row bigint)")
@@ -67,14 +67,13 @@ def _insert_chunks(con: duckdb.DuckDBPyConnection, width: int, rows: Iterable[li
         chunk = pa.table(columns)  # noqa: F841 — read by DuckDB's replacement scan below
         con.execute("insert into src select * from chunk")
         row_number += len(buffer)
-        if on_rows:
-            on_rows(row_number - first_row)
+        on_rows(row_number)
     # blank rows between blocks are layout, not records; their numbers stay on the others
     con.execute("delete from src where " + " and ".join(f"{n} is null" for n in names))
 
 
 def read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, known: set[str], normalise: Normaliser,
-              on_rows: Callable[[int], None] | None = None) -> SourceTable:
+              on_progress: Callable[[float], None] | None = None) -> SourceTable:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except UNREADABLE as exc:
@@ -88,6 +87,12 @@ def read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, known: set[str], norma
         header_index = pick_header_row(preview, known, normalise)
         headers = [cell or "" for cell in preview[header_index]]
         data = chain(preview[header_index + 1:], rows)
+        last_row = sheet.max_row or 0  # from the sheet's stated dimension; unknown in some writers
+
+        def on_rows(row_number: int) -> None:
+            if on_progress and last_row:
+                on_progress(min(row_number / last_row, 1.0))
+
         _insert_chunks(con, len(headers), (row[: len(headers)] for row in data), header_index + 2, on_rows)
     except UNREADABLE as exc:
         raise RejectedFile(f"cannot read XLSX (truncated or corrupt): {exc}") from exc

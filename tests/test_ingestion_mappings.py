@@ -4,7 +4,7 @@ mapping file given by path, and the errors a malformed mapping file gives."""
 from __future__ import annotations
 
 import datetime as dt
-import textwrap
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -92,36 +92,24 @@ def test_hubspot_deals_and_companies_keep_stage_ids_as_exported(home: Home, tmp_
     assert (company["company_name"], company["employees"], company["lifecycle_stage"]) == ("Acme, Inc", 350, "customer")
 
 
-USER_MAPPING = """\
-    # A Pipedrive deals export, mapped by its user.
-    source: pipedrive
-    default_date_format: "%d/%m/%Y"
-    entities:
-      deals:
-        file_hints: [deal]
-        key: [deal_id]
-        columns:
-          deal_id:  {headers: ["Deal - ID"], type: id, required: true}
-          title:    {headers: ["Deal - Title"], required: true}
-          value:    {headers: ["Deal - Value"], type: money}
-          won_on:   {headers: ["Deal - Won time"], type: date}
-          stage:    {headers: ["Deal - Stage"]}
-"""
+SOURCES_DOC = Path(__file__).parents[1] / "docs" / "sources.md"
 
 
-def test_a_users_mapping_file_given_by_path(home: Home, tmp_path: Path):
+def test_the_mapping_example_of_the_docs_loads_a_users_export(home: Home, tmp_path: Path):
+    example = re.search(r"^```yaml\n(.*?)^```", SOURCES_DOC.read_text(encoding="utf-8"), re.S | re.M).group(1)
     mapping = tmp_path / "pipedrive.yml"
-    mapping.write_text(textwrap.dedent(USER_MAPPING), encoding="utf-8")
+    mapping.write_text(example, encoding="utf-8")
     export = write_csv(tmp_path / "deals-export.csv", [
-        ["Deal - ID", "Deal - Title", "Deal - Value", "Deal - Won time", "Deal - Stage", "Deal - Label"],
-        ["101", "Acme expansion", "€12,500", "05/03/2024", "Won", "hot"],
+        ["Deal - ID", "Deal - Title", "Deal - Value", "Deal - Currency", "Deal - Stage", "Deal - Won time",
+         "Deal - Update time", "Deal - Label"],
+        ["101", "Acme expansion", "€12,500", "EUR", "Won", "05/03/2024 14:00", "2024-03-05 14:00:00", "hot"],
     ])
 
     [result] = ingest_paths(str(mapping), [export], home)
 
     assert (result.status, result.source, result.entity, result.rows_loaded) == ("loaded", "pipedrive", "deals", 1)
     [row] = raw_rows(home, "pipedrive", "deals")
-    assert (row["deal_id"], row["value"], row["won_on"]) == ("101", Decimal("12500.0000"), dt.date(2024, 3, 5))
+    assert (row["deal_id"], row["value"], row["won_time"]) == ("101", Decimal("12500.0000"), dt.datetime(2024, 3, 5, 14, 0))
     assert row["_source_system"] == "pipedrive" and result.columns_extra == ["Deal - Label"]
 
 
@@ -168,3 +156,23 @@ def test_a_missing_mapping_file_and_an_unknown_source(home: Home, tmp_path: Path
 def test_shipped_mappings_have_the_entities_the_docs_promise():
     assert {p.entity for p in profiles_for("salesforce")} == {"opportunities", "accounts"}
     assert {p.entity for p in profiles_for("hubspot")} == {"deals", "companies"}
+
+
+def test_salesforce_weekly_data_export_with_api_names_and_utc_times(home: Home, tmp_path: Path):
+    export = write_csv(tmp_path / "Opportunity.csv", [
+        ["Id", "IsDeleted", "AccountId", "Name", "StageName", "Amount", "Probability", "CloseDate", "Type", "LeadSource",
+         "OwnerId", "CreatedDate", "LastModifiedDate"],
+        ["0065g00000AbCdFAAV", "false", "0015g00000XyZaBAAB", "Beta renewal", "Closed Won", "48000.0", "100", "2024-04-30",
+         "Existing Customer - Upgrade", "Partner Referral", "0055g00000Qq1AAAAZ", "2024-02-01T06:00:00.000Z",
+         "2024-04-30T10:15:30.000Z"],
+    ], quote_all=True)
+
+    [result] = ingest_paths("salesforce", [export], home)
+
+    assert (result.entity, result.rows_loaded, result.rows_quarantined) == ("opportunities", 1, 0)
+    [row] = raw_rows(home, "salesforce", "opportunities")
+    assert (row["stage"], row["account_id"], row["owner_id"], row["is_deleted"]) == (
+        "Closed Won", "0015g00000XyZaBAAB", "0055g00000Qq1AAAAZ", False)
+    # UTC, converted to the source time zone (Asia/Shanghai)
+    assert row["last_modified_date"] == dt.datetime(2024, 4, 30, 18, 15, 30)
+    assert row["close_date"] == dt.date(2024, 4, 30)
