@@ -32,6 +32,7 @@ NOTES = {
 
 
 def simulate_activities(world: World, state: RunState, index: int) -> Records:
+    """The month's follow-ups of every rep on the roster, with customers from their own book."""
     month = world.months[index]
     rng = world.rng("activities", index)
     days = days_of_month(month)

@@ -51,6 +51,8 @@ _PRICE_LIST_RATES = {"USD": 7.2, "EUR": 7.8}
 
 @dataclass(frozen=True)
 class Catalog:
+    """The product catalogue; positional index = product number."""
+
     frame: pd.DataFrame  # one row per product, positional index = product number
 
     def prices(self, currency: str) -> np.ndarray:

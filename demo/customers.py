@@ -48,6 +48,7 @@ class Ownership:
     owners: np.ndarray  # (epochs × customers) rep index
 
     def owner_at(self, customers: np.ndarray, days: np.ndarray) -> np.ndarray:
+        """Owner of each customer on the matching day."""
         epochs = np.searchsorted(self.starts, days.astype("datetime64[D]"), side="right") - 1
         return self.owners[epochs, customers]
 
@@ -58,6 +59,8 @@ class Ownership:
 
 @dataclass(frozen=True)
 class Customers:
+    """Every customer's attributes (one row per customer number) and owner history."""
+
     frame: pd.DataFrame  # positional index = customer number
     ownership: Ownership
     #: Columns read so far as numpy arrays: months index them thousands of times.
@@ -74,6 +77,7 @@ class Customers:
 
 
 def build_customers(seed: int, scale: float, org: Org, zoho_ids: ZohoIds) -> Customers:
+    """About CUSTOMERS_AT_SCALE_1 × scale customers, each keyed the way its CRM keys it."""
     rng = stream(seed, "customers")
     n = max(len(REGIONS) * 2, round(CUSTOMERS_AT_SCALE_1 * scale))
     region = np.asarray(REGIONS, dtype=object)[rng.choice(len(REGIONS), n, p=_REGION_SHARES)]

@@ -43,12 +43,15 @@ class MonthBatch:
 
 
 class Sink(Protocol):
+    """Receives each month's records, then the end-of-run world, state and plan."""
+
     def add(self, world: World, batch: MonthBatch) -> None: ...
 
     def finish(self, world: World, state: RunState, plan: Plan) -> None: ...
 
 
 def simulate_month(world: World, state: RunState, index: int) -> MonthBatch:
+    """Orders first: opportunities, deliveries and payments follow from them."""
     orders, lines = simulate_orders(world, state, index)
     opportunities, history, quotes = simulate_pipeline(world, state, index, orders)
     deliveries, payments = simulate_fulfilment(world, index, orders)

@@ -19,12 +19,16 @@ from .writers.zoho import ZohoWriter
 
 @dataclass(frozen=True)
 class ManifestEntry:
+    """One written file."""
+
     path: str  # relative to the output folder, e.g. `zoho/Sales_Orders.csv`
     rows: int  # data rows (header and title rows not counted)
 
 
 @dataclass(frozen=True)
 class Manifest:
+    """What `generate` wrote: every file with its number of data rows."""
+
     out_dir: Path
     scale: float
     seed: int

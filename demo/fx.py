@@ -20,6 +20,8 @@ CURRENCIES: tuple[str, ...] = ("CNY", *_BANDS)
 
 @dataclass(frozen=True)
 class FxRates:
+    """Rate to CNY per currency and month."""
+
     months: np.ndarray  # datetime64[M]
     rates: dict[str, np.ndarray]  # currency → rate per month
 

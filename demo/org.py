@@ -68,6 +68,8 @@ class Assignment:
 
 @dataclass(frozen=True)
 class Org:
+    """Reps, their roster rows and the team managers."""
+
     reps: tuple[Rep, ...]
     assignments: tuple[Assignment, ...]
     managers: dict[str, str]

@@ -35,6 +35,8 @@ _YEARS = (2024, 2025, 2026)
 
 @dataclass(frozen=True)
 class Plan:
+    """The management spreadsheets' contents, as DataFrames."""
+
     targets: pd.DataFrame
     market_size: pd.DataFrame
     competitor_sales: pd.DataFrame
@@ -43,6 +45,7 @@ class Plan:
 
 
 def build_plan(world: World, actuals: pd.DataFrame) -> Plan:
+    """Targets, market research and benchmarks, from the run's monthly actuals (see `Ledger`)."""
     rng = world.rng("planning")
     market, competitors = _market(actuals, rng)
     return Plan(targets=_targets(world, actuals, rng), market_size=market, competitor_sales=competitors,

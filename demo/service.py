@@ -31,6 +31,7 @@ _EXPORT = np.datetime64(EXPORT_TIME, "s")
 
 
 def simulate_cases(world: World, state: RunState, index: int) -> Records:
+    """The month's cases, raised by customers who have bought; owner = the customer's owner then."""
     month = world.months[index]
     rng = world.rng("cases", index)
     n = int(rng.poisson(CASES_PER_MONTH_AT_SCALE_1 * world.scale * YEARLY_GROWTH ** years_since_start(month)))

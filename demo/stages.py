@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class StageBook:
+    """One CRM's stage names in funnel order, with the won and lost stages."""
+
     open: tuple[tuple[str, int], ...]  # (stage, probability %), in funnel order
     won: str
     lost: tuple[str, ...]

@@ -23,6 +23,8 @@ from .timeline import AS_OF, DATA_START, month_starts
 
 @dataclass(frozen=True)
 class World:
+    """Everything fixed before the first month: built from (scale, seed) alone."""
+
     seed: int
     scale: float
     org: Org
@@ -56,6 +58,7 @@ class RunState:
 
 
 def build_world(scale: float, seed: int) -> tuple[World, RunState]:
+    """The world and the empty state its months start from."""
     if scale <= 0:
         raise ValueError("scale must be positive")
     zoho_ids = ZohoIds(stream(seed, "zoho-ids"))

@@ -16,12 +16,12 @@ import pandas as pd
 from ..customers import CHANNELS
 from ..engine import MonthBatch
 from ..planning import Plan
+from ..records import Records
+from ..service import CASE_KINDS
 from ..timeline import EXPORT_TIME, to_day
 from ..world import RunState, World
 from .formats import (cells, date_text, datetime_text, money_number, percent_text,
                       slash_date_text, thousands_text, yuan_text)
-from ..records import Records
-from ..service import CASE_KINDS
 from .tables import CHUNK_ROWS, Columns, SpilledTable, WrittenFile
 
 _TITLE = f"导出 {EXPORT_TIME:%Y-%m-%d}"
@@ -31,6 +31,8 @@ _STREAMED = {"商机": False, "商机阶段变更记录": False, "销售订单":
 
 
 class FxiaokeWriter:
+    """Streams division B's records into one export per Fxiaoke object."""
+
     def __init__(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         self.folder = folder
@@ -63,22 +65,16 @@ class FxiaokeWriter:
 
 
 class _People:
-    """Rep names and departments as Fxiaoke shows them, by rep number or rep id."""
+    """Rep names and departments as Fxiaoke shows them, by rep number (`_rep`)."""
 
     def __init__(self, world: World) -> None:
         self.names = world.org.rep_values("name")
         self.departments = world.org.last_teams()
-        self.number = {rep.rep_id: i for i, rep in enumerate(world.org.reps)}
-
-    def reps(self, records: Records) -> np.ndarray:
-        if "_rep" in records:
-            return records["_rep"].astype(int)
-        return np.array([self.number[r] for r in records["rep_id"]], dtype=int)
 
     def common(self, records: Records, created: np.ndarray, modified: np.ndarray,
                life: list[str] | None = None) -> Columns:
         """The system fields every object carries."""
-        reps = self.reps(records)
+        reps = records["_rep"]
         names = self.names[reps].tolist()
         return [
             ("负责人", names), ("负责人所属部门", self.departments[reps].tolist()), ("创建人", names),
@@ -104,7 +100,7 @@ def _opportunities(opps: Records, people: _People) -> Columns:
 def _stage_history(history: Records, people: _People) -> Columns:
     return [
         ("商机名称", cells(history["opportunity_name"])), ("销售阶段", cells(history["stage"])),
-        ("变更时间", datetime_text(history["changed_time"])), ("操作人", people.names[people.reps(history)].tolist()),
+        ("变更时间", datetime_text(history["changed_time"])), ("操作人", people.names[history["_rep"]].tolist()),
     ]
 
 

@@ -18,6 +18,8 @@ from .tables import Columns, CsvTable, SpilledTable, WrittenFile
 
 
 class SheetsWriter:
+    """Surveys as they come; the other sheets once the run's actuals are known."""
+
     def __init__(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         self.folder = folder

@@ -25,6 +25,8 @@ CHUNK_ROWS = 50_000
 
 @dataclass(frozen=True)
 class WrittenFile:
+    """A closed table: where it went and how many data rows it holds."""
+
     path: Path
     rows: int
 

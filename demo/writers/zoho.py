@@ -16,11 +16,11 @@ import pandas as pd
 from ..customers import CHANNELS
 from ..engine import MonthBatch
 from ..planning import Plan
+from ..records import Records
+from ..service import CASE_KINDS
 from ..timeline import EXPORT_TIME, to_day
 from ..world import RunState, World
 from .formats import cells, date_text, datetime_text, money_text, number_text
-from ..records import Records
-from ..service import CASE_KINDS
 from .tables import CHUNK_ROWS, Columns, CsvTable, WrittenFile
 
 #: Value-added tax on Zoho orders (revenue is tax-excluded: only the lines count).
@@ -29,6 +29,8 @@ _STREAMED = ("Deals", "Deals_Stage_History", "Sales_Orders", "Quotes", "Calls", 
 
 
 class ZohoWriter:
+    """Streams division A's records into one CSV per Zoho module."""
+
     def __init__(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         self.folder = folder
@@ -44,9 +46,9 @@ class ZohoWriter:
         sub_totals = np.bincount(lines["_order"], weights=_net_totals(lines), minlength=len(batch.orders))
         for name, format_rows, records in (
             ("Deals", lambda r: _deals(r, users, contacts), batch.opportunities.of_system("zoho")),
-            ("Deals_Stage_History", lambda r: _stage_history(r, world), batch.stage_history.of_system("zoho")),
+            ("Deals_Stage_History", lambda r: _stage_history(r, users), batch.stage_history.of_system("zoho")),
             ("Sales_Orders", lambda r: _sales_orders(batch.orders, r, sub_totals, world, users, contacts), lines),
-            ("Quotes", lambda r: _quotes(r, world), batch.quotes.of_system("zoho")),
+            ("Quotes", lambda r: _quotes(r, users), batch.quotes.of_system("zoho")),
             ("Calls", lambda r: _calls(r, users), activities.take(kind == "call")),
             ("Meetings", lambda r: _meetings(r, users), activities.take((kind == "visit") | (kind == "internal_meeting"))),
             ("Cases", lambda r: _cases(r, users), batch.cases.of_system("zoho")),
@@ -61,11 +63,6 @@ class ZohoWriter:
             table.write(columns)
             written.append(table.close())
         return written
-
-
-def _rep_users(rep_ids: np.ndarray, world: World) -> list[str]:
-    by_id = {rep.rep_id: rep.pinyin for rep in world.org.reps}
-    return [by_id[r] for r in rep_ids]
 
 
 def _minutes_later(times: np.ndarray, minutes: np.ndarray) -> np.ndarray:
@@ -94,13 +91,13 @@ def _deals(deals: Records, users: np.ndarray, contacts: np.ndarray) -> Columns:
     ]
 
 
-def _stage_history(history: Records, world: World) -> Columns:
+def _stage_history(history: Records, users: np.ndarray) -> Columns:
     """Stage History rows name their deal by id only (with `Deal Name` the file would also read as Deals)."""
     return [
         ("Deal Id", cells(history["opportunity_id"])), ("Stage", cells(history["stage"])),
         ("Amount", money_text(history["amount_cny"])), ("Probability (%)", number_text(history["probability"])),
         ("Closing Date", date_text(history["close_date"])), ("Modified Time", datetime_text(history["changed_time"])),
-        ("Modified By", _rep_users(history["rep_id"], world)),
+        ("Modified By", users[history["_rep"]].tolist()),
     ]
 
 
@@ -141,14 +138,14 @@ def _sales_orders(orders: Records, lines: Records, sub_totals: np.ndarray, world
     ]
 
 
-def _quotes(quotes: Records, world: World) -> Columns:
+def _quotes(quotes: Records, users: np.ndarray) -> Columns:
     return [
         ("Record Id", cells(quotes["quote_id"])), ("Subject", [f"{n} 报价" for n in quotes["opportunity_name"]]),
         ("Quote Stage", cells(quotes["quote_stage"])), ("Deal Name", cells(quotes["opportunity_name"])),
         ("Deal Name.id", cells(quotes["opportunity_id"])), ("Account Name", cells(quotes["customer_name"])),
         ("Account Name.id", cells(quotes["customer_key"])), ("Grand Total", money_text(quotes["amount_cny"])),
         ("Currency", ["CNY"] * len(quotes)), ("Valid Till", date_text(quotes["valid_till"])),
-        ("Quote Owner", _rep_users(quotes["rep_id"], world)),
+        ("Quote Owner", users[quotes["_rep"]].tolist()),
         ("Created Time", datetime_text(quotes["quote_time"])), ("Modified Time", datetime_text(quotes["quote_time"])),
     ]
 
