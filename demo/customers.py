@@ -33,7 +33,7 @@ _SIZES = {
 CHANNELS = {
     "direct": (0.50, "Customer", "直销客户"),
     "agent": (0.35, "Distributor", "代理商客户"),
-    "e-commerce": (0.15, "E-commerce", "电商客户"),
+    "ecommerce": (0.15, "E-commerce", "电商客户"),
 }
 _SOURCES = ("展会", "官网咨询", "老客户转介绍", "电话营销", "广告投放")
 #: Share of Zoho customers billed in a foreign currency.
@@ -148,7 +148,7 @@ def _profile(frame: pd.DataFrame, rng: np.random.Generator) -> None:
                              zip(rng.integers(0, len(SURNAMES), n), rng.integers(0, len(GIVEN_NAMES), n))]
     frame["phone"] = [f"{a}-{p}" for a, p in zip(frame["area_code"], rng.integers(60_000_000, 89_999_999, n))]
     weight = np.array([_SIZES[s][2] for s in size]) * rng.lognormal(0, 0.6, n)
-    frame["weight"] = np.where(channel == "e-commerce", weight * 0.6, weight)
+    frame["weight"] = np.where(channel == "ecommerce", weight * 0.6, weight)
 
 
 def _lifecycle(frame: pd.DataFrame, rng: np.random.Generator) -> None:

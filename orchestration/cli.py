@@ -68,7 +68,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 1 if rejected or (args.strict and quarantined) else 0
 
 
-def execute(job_name: str, landing: str | None = None):
+def execute(job_name: str, landing: str | None = None, log_level: str | None = None):
     """Execute a job of the one `Definitions` in process, on a persistent local instance so
     that run history and freshness checks survive between runs."""
     home = _home()
@@ -87,7 +87,12 @@ def execute(job_name: str, landing: str | None = None):
         (home.root / "dagster").mkdir(parents=True, exist_ok=True)
         instance = DagsterInstance.local_temp(tempdir=str(home.root / "dagster"))
     try:
-        result = defs.resolve_job_def(job_name).execute_in_process(instance=instance, raise_on_error=False)
+        level = log_level or os.environ.get("SALESDW_LOG_LEVEL", "WARNING")
+        result = defs.resolve_job_def(job_name).execute_in_process(
+            instance=instance,
+            raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": level.upper()}}}},
+        )
     finally:
         instance.dispose()
     problems = [
@@ -106,8 +111,8 @@ def execute(job_name: str, landing: str | None = None):
     return result
 
 
-def run_job(job_name: str, landing: str | None = None) -> bool:
-    return execute(job_name, landing).success
+def run_job(job_name: str, landing: str | None = None, log_level: str | None = None) -> bool:
+    return execute(job_name, landing, log_level).success
 
 
 def _log_run(home: Home, job: str, run_id: str, success: bool) -> None:
@@ -118,13 +123,13 @@ def _log_run(home: Home, job: str, run_id: str, success: bool) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    ok = run_job("nightly", args.landing)
+    ok = run_job("nightly", args.landing, args.log_level)
     print(_outcome(ok))
     return 0 if ok else 1
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    ok = run_job("build")
+    ok = run_job("build", log_level=args.log_level)
     print(_outcome(ok))
     return 0 if ok else 1
 
@@ -158,7 +163,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     home = _home()
     args.out = str(home.landing)
     cmd_demo_data(args)
-    ok = run_job("nightly")
+    ok = run_job("nightly", log_level=args.log_level)
     if not ok:
         print(_outcome(ok))
         return 1
@@ -206,9 +211,11 @@ def parser() -> argparse.ArgumentParser:
     ingest.add_argument("--entity", help="force the entity when headers fit several")
     ingest.add_argument("--show", type=int, default=20, help="quarantined rows to print per file")
 
-    sub.add_parser("build", help="dbt build, checks and publish over the raw zone")
+    build = sub.add_parser("build", help="dbt build, checks and publish over the raw zone")
     run = sub.add_parser("run", help="the whole nightly job in process: ingest → build → checks → publish")
     run.add_argument("--landing", help="folder with <source>/ subfolders (default $SALESDW_HOME/landing)")
+    for command in (build, run, sub.choices["demo"]):
+        command.add_argument("--log-level", help="Dagster log level: DEBUG, INFO, WARNING (default $SALESDW_LOG_LEVEL or WARNING)")
     status = sub.add_parser("status", help="what was loaded and when, and the last runs")
     status.add_argument("--limit", type=int, default=20)
     sub.add_parser("docs", help="generate the dbt docs catalog")

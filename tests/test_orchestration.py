@@ -175,6 +175,41 @@ def test_readers_are_never_blocked_by_publish(copied_home: Home):
         fresh.close()
 
 
+def test_run_failure_sensor_writes_an_alert(home: Home):
+    from dagster import DagsterEventType, build_run_status_sensor_context, job, op
+
+    from orchestration.automation.sensors import run_failure_alert
+
+    @op
+    def broken():
+        raise RuntimeError("export share unreachable")
+
+    @job
+    def failing():
+        broken()
+
+    instance = DagsterInstance.ephemeral()
+    result = failing.execute_in_process(instance=instance, raise_on_error=False)
+    failure = next(e for e in result.all_events if e.event_type == DagsterEventType.RUN_FAILURE)
+    context = build_run_status_sensor_context(
+        sensor_name="run_failure_alert", dagster_instance=instance, dagster_run=result.dagster_run, dagster_event=failure
+    ).for_run_failure()
+    run_failure_alert(context)
+    alert = (home.logs / "alerts.log").read_text(encoding="utf-8")
+    assert result.run_id in alert and "failing" in alert
+
+
+def test_dagster_loads_the_code_location():
+    """What `dagster dev -m orchestration.definitions` loads, checked by Dagster's own CLI."""
+    import subprocess
+    import sys
+
+    dagster = Path(sys.executable).with_name("dagster")
+    done = subprocess.run([str(dagster), "definitions", "validate", "-m", "orchestration.definitions"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
 def test_cli_usage_error_exits_2():
     from orchestration.cli import main
 
