@@ -8,10 +8,12 @@ from collections import defaultdict
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResult, MetadataValue, RetryPolicy, Backoff, multi_asset
 
 from ingestion import FileResult, ingest_paths
-from ingestion.profiles import Profile, profiles_for
+from ingestion.profiles import Profile, profiles_for, shipped_profiles
 from orchestration.resources import WarehouseResource
 
-SOURCES = ("zoho", "fxiaoke", "sheets")
+# Every source the project ships a profile or mapping file for; its exports land in
+# <landing>/<source>/ (Zoho API pages go to zoho/: the format is detected from the file).
+SOURCES = tuple(sorted({p.source for p in shipped_profiles()}))
 # A landing folder on a network share can blink; a parse error will not go away on retry,
 # and the ingestion reports it as a rejected file rather than raising.
 TRANSIENT_RETRY = RetryPolicy(max_retries=3, delay=10, backoff=Backoff.EXPONENTIAL)
