@@ -15,6 +15,7 @@
         'target_growth_ceiling': 0.50,
         'target_mismatch_tolerance': 0.01,
         'quote_response_target_hours': 4,
+        'additive_target_metrics': ['revenue', 'volume', 'orders', 'new_customers', 'collections', 'calls', 'visits'],
     } -%}
     {%- if name not in defaults -%}
         {{ exceptions.raise_compiler_error('kpi_param: unknown parameter ' ~ name) }}
@@ -31,8 +32,27 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- actual / reference, null (not infinite) when the reference is zero or missing. -#}
+{#- Ratios (attainment, rates, shares) are stored as double-precision fractions. dbt has no
+    cross-database double type (type_float is 4-byte FLOAT on DuckDB), hence this one. -#}
+{% macro kpi_type_ratio() -%}
+    {{ return(adapter.dispatch('kpi_type_ratio')()) }}
+{%- endmacro %}
+
+{% macro default__kpi_type_ratio() -%}
+    double precision
+{%- endmacro %}
+
+{% macro duckdb__kpi_type_ratio() -%}
+    double
+{%- endmacro %}
+
+{#- numerator / denominator as a ratio, null (never infinite) when the denominator is zero or missing. -#}
 {% macro kpi_ratio(numerator, denominator) -%}
-    case when {{ denominator }} is not null and {{ denominator }} <> 0
-        then cast({{ numerator }} as {{ dbt.type_numeric() }}) / {{ denominator }} end
+    case when ({{ denominator }}) <> 0
+        then cast({{ numerator }} as {{ kpi_type_ratio() }}) / ({{ denominator }}) end
+{%- endmacro %}
+
+{#- A SQL list literal of strings: ('a', 'b'). -#}
+{% macro kpi_sql_list(values) -%}
+    ({% for value in values %}'{{ value }}'{% if not loop.last %}, {% endif %}{% endfor %})
 {%- endmacro %}

@@ -1,0 +1,104 @@
+{#-
+    Actuals of the additive KPIs (int_targets__daily_actuals) per reporting period × scope ×
+    metric, for every scope of int_targets__scopes that was active or has facts in the period —
+    zero, not missing, when nothing happened:
+
+        actual                     the period up to the as-of date (MTD / QTD / YTD when current)
+        actual_previous_period     the whole previous period (previous month / quarter / year)
+        actual_last_year           the whole same period one year earlier
+        actual_last_year_to_date   the same period one year earlier, up to the as-of date's
+                                   anniversary (like-for-like with a current period's actual)
+
+    Comparisons reaching before the first order date are null (no history), not zero.
+-#}
+with
+
+periods as (
+    select * from {{ ref('int_targets__periods') }}
+    where is_reporting_period
+),
+
+scopes as (
+    select * from {{ ref('int_targets__scopes') }}
+),
+
+daily_actuals as (
+    select * from {{ ref('int_targets__daily_actuals') }}
+),
+
+metrics as (
+    select 'revenue' as metric, true as for_product_line
+    union all select 'volume', true
+    union all select 'orders', true
+    union all select 'new_customers', false
+    union all select 'collections', false
+),
+
+period_sums as (
+    select
+        periods.period_grain,
+        periods.period_start,
+        daily_actuals.scope_type,
+        daily_actuals.scope_id,
+        daily_actuals.metric,
+        sum(case when daily_actuals.date_day between periods.period_start and periods.period_end
+            then daily_actuals.actual_value else 0 end) as actual,
+        sum(case when daily_actuals.date_day >= periods.previous_period_start
+                and daily_actuals.date_day < periods.period_start
+            then daily_actuals.actual_value else 0 end) as actual_previous_period,
+        sum(case when daily_actuals.date_day between periods.last_year_period_start and periods.last_year_period_end
+            then daily_actuals.actual_value else 0 end) as actual_last_year,
+        sum(case when daily_actuals.date_day between periods.last_year_period_start and periods.last_year_to_date_end
+            then daily_actuals.actual_value else 0 end) as actual_last_year_to_date,
+        sum(case when daily_actuals.date_day between periods.period_start and periods.period_end
+            then 1 else 0 end) as fact_days
+    from periods
+    inner join daily_actuals
+        on daily_actuals.date_day >= least(periods.previous_period_start, periods.last_year_period_start)
+        and daily_actuals.date_day <= periods.period_end
+    group by 1, 2, 3, 4, 5
+),
+
+scaffold as (
+    select
+        scopes.period_grain,
+        scopes.period_start,
+        scopes.scope_type,
+        scopes.scope_id,
+        metrics.metric,
+        scopes.is_active
+    from scopes
+    cross join metrics
+    where scopes.scope_type <> 'product_line' or metrics.for_product_line
+),
+
+final as (
+    select
+        scaffold.period_grain,
+        scaffold.period_start,
+        scaffold.scope_type,
+        scaffold.scope_id,
+        scaffold.metric,
+        scaffold.is_active,
+        cast(coalesce(period_sums.actual, 0) as decimal(38, 6)) as actual,
+        cast(case when periods.previous_period_start >= periods.data_start_date
+            then coalesce(period_sums.actual_previous_period, 0) end as decimal(38, 6)) as actual_previous_period,
+        cast(case when periods.last_year_period_start >= periods.data_start_date
+            then coalesce(period_sums.actual_last_year, 0) end as decimal(38, 6)) as actual_last_year,
+        cast(case when periods.last_year_period_start >= periods.data_start_date
+            then coalesce(period_sums.actual_last_year_to_date, 0) end as decimal(38, 6)) as actual_last_year_to_date
+    from scaffold
+    inner join periods
+        on periods.period_grain = scaffold.period_grain
+        and periods.period_start = scaffold.period_start
+    left join period_sums
+        on period_sums.period_grain = scaffold.period_grain
+        and period_sums.period_start = scaffold.period_start
+        and period_sums.scope_type = scaffold.scope_type
+        and period_sums.scope_id = scaffold.scope_id
+        and period_sums.metric = scaffold.metric
+    where scaffold.is_active
+        or coalesce(period_sums.fact_days, 0) > 0
+)
+
+select * from final

@@ -1,0 +1,35 @@
+{#-
+    The reporting calendar of the KPI marts: one row per day of dim_date with the month,
+    quarter and year it belongs to (fiscal: var fiscal_year_start_month, default January), the
+    working-day flag, and the as-of date (var as_of_date, else the newest order date loaded).
+-#}
+with
+
+dates as (
+    select * from {{ ref('dim_date') }}
+),
+
+orders as (
+    select * from {{ ref('fct_orders') }}
+),
+
+as_of as (
+    select
+        cast({{ kpi_as_of_date('orders') }} as date) as as_of_date,
+        (select min(order_date) from orders) as data_start_date
+),
+
+final as (
+    select
+        dates.date_day,
+        dates.month_start,
+        cast({{ dbt.dateadd('month', '-1 * mod(dates.fiscal_month - 1, 3)', 'dates.month_start') }} as date) as quarter_start,
+        cast({{ dbt.dateadd('month', '-1 * (dates.fiscal_month - 1)', 'dates.month_start') }} as date) as year_start,
+        dates.is_working_day,
+        as_of.as_of_date,
+        as_of.data_start_date
+    from dates
+    cross join as_of
+)
+
+select * from final
