@@ -1,8 +1,8 @@
 """CSV exports: encoding (UTF-8, UTF-8 BOM, GB18030/GBK), delimiter, title rows above the
 header, CRLF and quoted multi-line fields.
 
-The relation is DuckDB's own ``read_csv``, not a copy: the typing pass scans the file once,
-which keeps a million-row export at DuckDB speed and a 5 GB export out of memory.
+The relation is DuckDB's own ``read_csv``, not a copy: the typing pass scans the file once, in
+parallel, and stores typed values only.
 """
 
 from __future__ import annotations
@@ -21,22 +21,20 @@ from ingestion.sql import quote
 CSV_ENCODINGS = ("utf-8", "gb18030")
 
 
-def detect_encoding(path: Path) -> tuple[str, int]:
+def detect_encoding(path: Path) -> str:
     """UTF-8 (with or without BOM) or GB18030/GBK, decided over the whole file, never guessed
-    from a sample: a GBK file whose first megabyte is ASCII would otherwise break mid-load.
-    Also counts line breaks on the way: more than the file has records, which numbers rows."""
+    from a sample: a GBK file whose first megabyte is ASCII would otherwise break mid-load."""
     failures = []
     for encoding in CSV_ENCODINGS:
         decoder = codecs.getincrementaldecoder(encoding)()
-        offset = line_breaks = 0
+        offset = 0
         try:
             with path.open("rb") as fh:
                 while chunk := fh.read(1 << 22):
                     decoder.decode(chunk)
                     offset += len(chunk)
-                    line_breaks += chunk.count(b"\n")
                 decoder.decode(b"", final=True)
-            return encoding, line_breaks
+            return encoding
         except UnicodeDecodeError as exc:
             failures.append(f"{encoding} fails at byte {offset + exc.start}")
     raise RejectedFile(f"cannot detect the text encoding (tried UTF-8, GB18030: {'; '.join(failures)})")
@@ -68,7 +66,7 @@ def _csv_preview(path: Path) -> tuple[list[list[str | None]], str]:
 
 
 def read_csv(con: duckdb.DuckDBPyConnection, path: Path, known: set[str], normalise: Normaliser, tmp_dir: Path) -> SourceTable:
-    encoding, line_breaks = detect_encoding(path)
+    encoding = detect_encoding(path)
     readable = path if encoding == "utf-8" else _transcode_to_utf8(path, encoding, tmp_dir)
     preview, delimiter = _csv_preview(readable)
     if not preview:
@@ -86,4 +84,4 @@ def read_csv(con: duckdb.DuckDBPyConnection, path: Path, known: set[str], normal
         con.execute(f"select * from {relation} limit 1").fetchall()
     except duckdb.Error as exc:
         raise RejectedFile(f"cannot parse as CSV: {str(exc).splitlines()[0]}") from exc
-    return SourceTable(con, relation, headers, "csv", encoding, first_data_row=header_index + 2, max_records=line_breaks + 1)
+    return SourceTable(con, relation, headers, "csv", encoding, first_data_row=header_index + 2, numbered=False)

@@ -26,7 +26,7 @@ from ingestion.settings import Home, source_timezone
 from ingestion.source_table import SourceTable
 from ingestion.sql import quote
 from ingestion.typing_pass import (
-    count_written, extra_columns, extra_name, keep_bad_rows, quarantine_rows, typed_columns, unreadable_rows,
+    count_rows, extra_columns, extra_name, quarantine_rows, run_typing_pass, typed_columns, unreadable_rows,
     write_good_rows,
 )
 from ingestion.unpivot import unpivot
@@ -186,40 +186,38 @@ def _target(context: LoadContext, result: FileResult) -> Path:
 
 @dataclass(frozen=True)
 class _Typed:
-    """One typing of a file: where its good rows are, how many, and the quarantine."""
+    """One typing of a file (held in table ``parsed``): records, bad ones, their quarantine."""
 
-    written: Path
-    loaded: int
+    rows: int
     bad: int
     quarantine: list[QuarantineRow]
 
 
 def _typed_and_checked(table: SourceTable, profile: Profile, match: ColumnMatch, dates: DatePlan, path: Path,
-                       context: LoadContext, lineage: dict[str, str], written: Path) -> _Typed:
+                       context: LoadContext) -> _Typed:
     typed = typed_columns(profile, match, dates, source_timezone())
     with watch_query(table.con, context.progress, path, "typing"):
-        bad = write_good_rows(table, profile, match, typed, lineage, written)
-    quarantine = []
-    if bad:
-        keep_bad_rows(table, profile, typed)
-        quarantine = quarantine_rows(table, match, typed, path.name)
-    return _Typed(written, count_written(table, written), bad, quarantine)
+        run_typing_pass(table, profile, match, typed)
+    rows, bad = count_rows(table)
+    return _Typed(rows, bad, quarantine_rows(table, match, typed, path.name) if bad else [])
 
 
-def _type_file(table: SourceTable, profile: Profile, match: ColumnMatch, path: Path,
-               context: LoadContext, lineage: dict[str, str], work_dir: Path) -> _Typed:
+def _type_file(table: SourceTable, profile: Profile, match: ColumnMatch, path: Path, context: LoadContext) -> _Typed:
     """Type the file; when its sample did not show the day-month order and dates failed, try
     the other order too and keep whichever quarantines fewer rows (a tie keeps the setting)."""
     date_columns = [f"c{match.index[c.name]}" for c in profile.columns if c.type in ("date", "timestamp") and c.name in match.index]
     plan = plan_dates(table.con, table.relation, date_columns, context.date_format, profile.default_date_format, source_timezone())
-    best = _typed_and_checked(table, profile, match, plan, path, context, lineage, work_dir / "typed.parquet")
+    best = _typed_and_checked(table, profile, match, plan, path, context)
     if plan.decided or not any(q.reason.startswith("not a valid date") for q in best.quarantine):
         return best
-    for attempt, order in enumerate((o for o in LOCALE_DATES if o != plan.locale_date), start=1):
-        trial = _typed_and_checked(table, profile, match, plan.with_locale(order), path, context, lineage,
-                                   work_dir / f"typed-{attempt}.parquet")
+    best_plan = last_plan = plan
+    for order in (o for o in LOCALE_DATES if o != plan.locale_date):
+        last_plan = plan.with_locale(order)
+        trial = _typed_and_checked(table, profile, match, last_plan, path, context)
         if trial.bad < best.bad:
-            best = trial
+            best, best_plan = trial, last_plan
+    if best_plan is not last_plan:  # `parsed` holds the last trial: type the best order again
+        best = _typed_and_checked(table, profile, match, best_plan, path, context)
     return best
 
 
@@ -227,6 +225,7 @@ def _load_table(table: SourceTable, profile: Profile, match: ColumnMatch, path: 
                 load_id: str, loaded_at: dt.datetime) -> FileResult:
     if match.wide:
         unpivot(table, match.wide, profile)
+    typed = _type_file(table, profile, match, path, context)
     lineage = {
         "_source_system": quote(profile.source),
         "_source_file": quote(path.name),
@@ -235,18 +234,20 @@ def _load_table(table: SourceTable, profile: Profile, match: ColumnMatch, path: 
         "_load_id": quote(load_id),
         "_batch_id": quote(context.batch_id),
         "_is_full_export": "true" if context.full_export else "false",
+        "_extra": "_extra",
     }
-    typed = _type_file(table, profile, match, path, context,
-                       {n: f"cast({sql} as {LINEAGE_COLUMNS[n]})" for n, sql in lineage.items()}, context.work_dir(load_id))
-    unreadable = unreadable_rows(table, profile, path.name)
     target = entity_dir(context.home, profile) / f"{load_id}.parquet"
     target.parent.mkdir(parents=True, exist_ok=True)
-    typed.written.replace(target)
-    quarantined = typed.bad + len(unreadable)
+    partial = context.work_dir(load_id) / target.name
+    report(context.progress, path, "writing")
+    write_good_rows(table, profile, {n: f"cast({sql} as {LINEAGE_COLUMNS[n]})" for n, sql in lineage.items()}, partial)
+    partial.replace(target)
+    unreadable = unreadable_rows(table, profile, path.name)
+    loaded, quarantined = typed.rows - typed.bad, typed.bad + len(unreadable)
     return FileResult(
         path=path, source=profile.source, status="loaded", entity=profile.entity,
-        rows_read=typed.loaded + quarantined, rows_loaded=typed.loaded, rows_quarantined=quarantined, load_id=load_id,
-        message=f"{path.name}: {profile.entity}, {typed.loaded} rows loaded, {quarantined} quarantined",
+        rows_read=typed.rows + len(unreadable), rows_loaded=loaded, rows_quarantined=quarantined, load_id=load_id,
+        message=f"{path.name}: {profile.entity}, {loaded} rows loaded, {quarantined} quarantined",
         quarantine=sorted(typed.quarantine + unreadable, key=lambda q: (q.row, q.column)),
         columns_missing=match.missing_optional,
         columns_extra=[extra_name(table, i) for i in extra_columns(table, match)],

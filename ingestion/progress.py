@@ -41,10 +41,12 @@ def watch_query(con: duckdb.DuckDBPyConnection, callback: ProgressCallback | Non
     stop = threading.Event()
 
     def poll() -> None:
+        last = 0.0
         while not stop.wait(POLL_SECONDS):
-            percent = con.query_progress()
-            if percent >= 0:
-                callback(Progress(path, step, min(percent, 100.0) / 100))
+            fraction = min(con.query_progress(), 100.0) / 100  # negative: no query running
+            if fraction > last:
+                last = fraction
+                callback(Progress(path, step, fraction))
 
     watcher = threading.Thread(target=poll, name=f"progress {path.name}", daemon=True)
     callback(Progress(path, step, 0.0))

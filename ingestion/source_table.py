@@ -34,9 +34,9 @@ class SourceTable:
     """A file opened in ``con``: ``relation`` yields ``c0 … cN`` (``headers[i]`` names ``ci``).
 
     Spreadsheets and API pages are tables that carry ``_row`` already. A CSV relation is
-    DuckDB's reader, numbered on the fly by a positional join with ``range(max_records)``: the
-    reader keeps file order, and the rows it rejects shift the numbers of the rows after them
-    (known after a scan; a scan that met a rejected row is numbered again)."""
+    DuckDB's reader itself; the typing pass stores its rows in file order (DuckDB keeps
+    insertion order, in parallel), so a row's number is its position plus the header's, plus
+    the rows DuckDB rejected before it — known once the file has been scanned."""
 
     con: duckdb.DuckDBPyConnection
     relation: str
@@ -44,51 +44,44 @@ class SourceTable:
     file_format: str
     encoding: str | None
     first_data_row: int
-    max_records: int | None = None  # CSV: more than its records (line breaks + 1); None: has _row
+    numbered: bool = True  # the relation carries _row
     rejected_lines: list[RejectedLine] = field(default_factory=list)
     hidden: frozenset[int] = frozenset()  # columns a layout rewrite consumed: not schema drift
     column_labels: dict[int, str] = field(default_factory=dict)  # column → SQL of its header per row
 
-    @property
-    def numbered(self) -> bool:
-        return self.max_records is None
-
-    def rows(self) -> str:
-        """The relation with ``_row``, in file order. Positions past the last record pair with
-        no cells at all: they read as blank rows, which the typing pass skips."""
+    def collect_rejects(self) -> None:
+        """After a CSV scan: the rows DuckDB rejected, and the row-number shifts they cause."""
         if self.numbered:
-            return self.relation
-        indexed = f"(select r.range as _i, c.* from {self.relation} c positional join range({self.max_records}) r)"
-        if not self.rejected_lines:
-            return f"(select * exclude (_i), _i + {self.first_data_row} as _row from {indexed})"
-        return (
-            f"(select t.* exclude (_i), t._i + {self.first_data_row} + coalesce(s.shift, 0) as _row"
-            f" from {indexed} t asof left join _row_shifts s on t._i >= s.start)"
-        )
-
-    def collect_rejects(self) -> bool:
-        """After a CSV scan: record the rows DuckDB rejected. True when the scan met rejected
-        rows it did not know of, so that the row numbers it produced are off."""
-        if self.numbered or self.rejected_lines:
-            return False
+            return
         rows = self.con.execute(REJECTS_SQL).fetchall()
         self.rejected_lines = [RejectedLine(int(line), text or "", message) for line, text, message in rows]
         self.con.execute("create or replace table _row_shifts (start bigint, shift bigint)")
-        # the i-th record read (0-based) follows `shift` rejected rows once i >= start; rejected
+        # the i-th row stored (0-based) follows `shift` rejected rows once i >= start; rejected
         # rows next to each other share a start, and the larger shift holds
         starts = {r.row - self.first_data_row - j: j + 1 for j, r in enumerate(self.rejected_lines)}
         if starts:
             self.con.executemany("insert into _row_shifts values (?, ?)", list(starts.items()))
-        return bool(starts)
+
+    def numbered_relation(self, table: str) -> str:
+        """``table`` — the scanned rows, in file order — with ``_row``."""
+        if self.numbered:
+            return table
+        if not self.rejected_lines:
+            return f"(select *, rowid + {self.first_data_row} as _row from {table})"
+        return (
+            f"(select t.*, t.rowid + {self.first_data_row} + coalesce(s.shift, 0) as _row"
+            f" from {table} t asof left join _row_shifts s on t.rowid >= s.start)"
+        )
 
     def number_rows(self) -> None:
         """Copy a CSV into a numbered table ``src``: needed before a rewrite changes row counts."""
         if self.numbered:
             return
-        self.con.execute(f"create or replace table src as select * from {self.rows()}")
-        if self.collect_rejects():
-            self.con.execute(f"create or replace table src as select * from {self.rows()}")
-        self.relation, self.max_records = "src", None
+        self.con.execute(f"create or replace table src_text as select * from {self.relation}")
+        self.collect_rejects()
+        self.con.execute(f"create or replace table src as select * from {self.numbered_relation('src_text')}")
+        self.con.execute("drop table src_text")
+        self.relation, self.numbered = "src", True
 
 
 def pick_header_row(rows: list[list[str | None]], known: set[str], normalise: Normaliser) -> int:

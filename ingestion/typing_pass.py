@@ -1,10 +1,10 @@
-"""The typing pass: one scan of the source that types every profile column, runs every check and
-writes the rows that pass straight to their Parquet file, with lineage. Nothing is copied
-first: a CSV is read once, typed on the way and never held as text.
+"""The typing pass: one scan of the source that types every profile column and runs every check,
+storing typed values (and the cells as text of the rows a check failed, only those) in a table
+``parsed``. From it, the rows that pass go to their Parquet file with lineage, and each failed
+check of each other row becomes a quarantine row (file, row, column, raw value, reason).
 
-The pass counts the rows it sets aside; only when there are some is the source scanned again
-to keep them, and each failed check of each becomes a quarantine row (file, row, column, raw
-value, reason). A clean export — the usual case — costs one scan.
+The scan reads a CSV through DuckDB's parallel reader, in file order, so a row's number is its
+position in ``parsed``; what does not fit in memory spills to the load's tmp folder.
 """
 
 from __future__ import annotations
@@ -62,52 +62,58 @@ def _skipped(table: SourceTable, profile: Profile) -> str:
     return blank if start is None else f"({blank} or (_row >= {start} and {_one_cell(cells)}))"
 
 
-def _checked(relation: str, table: SourceTable, profile: Profile, typed: dict[str, TypedColumn]) -> str:
-    """``relation`` with the typed columns, ``_skip`` and ``_bad`` (a check failed)."""
+def _checked(table: SourceTable, profile: Profile, typed: dict[str, TypedColumn]) -> str:
+    """The source with the typed columns, ``_skip`` and ``_bad`` (a check failed)."""
+    conditions = [f"({cond})" for t in typed.values() for cond, _ in t.checks]
     # one OR chain: DuckDB evaluates each check only on the rows no earlier check has failed
-    conditions = "coalesce(" + " or ".join(f"({cond})" for t in typed.values() for cond, _ in t.checks) + ", false)"
-    if not any(t.checks for t in typed.values()):
-        conditions = "false"
+    failed = f"coalesce({' or '.join(conditions)}, false)" if conditions else "false"
     typed_sql = ", ".join(f"{t.expression} as {n}" for n, t in typed.items())
     return (
-        f"(select *, not _skip and ({conditions}) as _bad from"
-        f" (select *, {_skipped(table, profile)} as _skip from (select *, {typed_sql} from {relation})))"
+        f"(select *, not _skip and {failed} as _bad from"
+        f" (select *, {_skipped(table, profile)} as _skip from (select *, {typed_sql} from {table.relation})))"
     )
 
 
-def write_good_rows(table: SourceTable, profile: Profile, match: ColumnMatch, typed: dict[str, TypedColumn],
-                    lineage: dict[str, str], target: Path) -> int:
-    """The scan: rows that pass every check, in file order, with lineage, to ``target``; returns
-    how many rows it set aside.
-
-    ``lineage`` maps lineage columns to SQL; ``_extra`` (unknown columns as JSON) is added here.
-    A scan that meets rows DuckDB rejects numbers the rows after them wrongly: it runs again."""
+def run_typing_pass(table: SourceTable, profile: Profile, match: ColumnMatch, typed: dict[str, TypedColumn]) -> None:
+    """Table ``parsed``: the typed columns, ``_extra`` (unknown columns as JSON), ``_skip``,
+    ``_bad`` and ``_raw`` (the cells of a bad row as text)."""
     extra = extra_columns(table, match)
     extra_json = (
         "json_object(" + ", ".join(f"{quote(extra_name(table, i))}, c{i}" for i in extra) + ")::varchar"
         if extra else "cast(null as varchar)"
     )
-    columns = [c.name for c in profile.columns] + [f"{sql} as {name}" for name, sql in {**lineage, "_extra": extra_json}.items()]
+    cells = ", ".join(f"c{i}" for i in range(len(table.headers)))
+    row = ", _row" if table.numbered else ""
+    table.con.execute(
+        f"create or replace table parsed as select {', '.join(typed)}, {extra_json} as _extra, _skip, _bad,"
+        f" case when _bad then [{cells}] end as _raw{row} from {_checked(table, profile, typed)}"
+    )
+    table.collect_rejects()
+
+
+def count_rows(table: SourceTable) -> tuple[int, int]:
+    """(records typed, records that failed a check): blank rows and footers are no records."""
+    total, bad = table.con.execute("select count(*) filter (where not _skip), count(*) filter (where _bad) from parsed").fetchone()
+    return int(total), int(bad)
+
+
+def write_good_rows(table: SourceTable, profile: Profile, lineage: dict[str, str], target: Path) -> None:
+    """The rows that pass every check, in file order, with lineage (name → SQL), to ``target``."""
+    columns = [c.name for c in profile.columns] + [f"{sql} as {name}" for name, sql in lineage.items()]
     order = " order by _row" if table.rejected_lines else ""  # the ASOF join that numbers them reorders
-    con = table.con
-    con.execute("create or replace sequence _set_aside")  # counts the bad rows as the scan meets them
-    counted = f"(select *, case when _bad then nextval('_set_aside') end as _set_aside from {_checked(table.rows(), table, profile, typed)})"
-    con.execute(
-        f"copy (select {', '.join(columns)} from {counted} where _set_aside is null and not _skip{order})"
+    table.con.execute(
+        f"copy (select {', '.join(columns)} from {table.numbered_relation('parsed')} where not _bad and not _skip{order})"
         f" to {quote(target.as_posix())} (format parquet, compression zstd)"
     )
-    if table.collect_rejects():
-        return write_good_rows(table, profile, match, typed, lineage, target)
-    return con.execute("select nextval('_set_aside') - 1").fetchone()[0]
-
-
-def keep_bad_rows(table: SourceTable, profile: Profile, typed: dict[str, TypedColumn]) -> None:
-    """Table ``bad``: the rows the scan set aside, typed again with their cells as text."""
-    table.con.execute(f"create or replace table bad as select * from {_checked(table.rows(), table, profile, typed)} where _bad")
 
 
 def quarantine_rows(table: SourceTable, match: ColumnMatch, typed: dict[str, TypedColumn], file_name: str) -> list[QuarantineRow]:
-    """Each failed check of each row in ``bad``, with the cell as the file has it."""
+    """Each failed check of each bad row, with the cell as the file has it."""
+    cells = ", ".join(f"_raw[{i + 1}] as c{i}" for i in range(len(table.headers)))
+    table.con.execute(
+        f"create or replace table bad as select _row, {', '.join(typed)}, {cells}"
+        f" from {table.numbered_relation('parsed')} where _bad"
+    )
     failures = []
     for name, column in typed.items():
         position = match.index.get(name)
@@ -131,8 +137,3 @@ def unreadable_rows(table: SourceTable, profile: Profile, file_name: str) -> lis
         if text and not in_footer:
             rows.append(QuarantineRow(file_name, line.row, "(row)", line.text.strip(), f"unreadable CSV row: {line.message}"))
     return rows
-
-
-def count_written(table: SourceTable, written: Path) -> int:
-    """Rows in a written Parquet file (its metadata says; nothing is scanned)."""
-    return table.con.execute(f"select count(*) from read_parquet({quote(written.as_posix())})").fetchone()[0]
