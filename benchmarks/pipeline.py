@@ -21,18 +21,19 @@ from pathlib import Path
 RESULTS = Path(__file__).parent / "results" / "pipeline.jsonl"
 
 
-def step_seconds(result) -> dict[str, float]:
-    """Wall time of each step, from Dagster's own start and success/failure events."""
-    started: dict[str, float] = {}
-    seconds: dict[str, float] = {}
-    for event in result.all_events:
-        if event.step_key is None:
-            continue
-        if event.event_type_value == "STEP_START":
-            started[event.step_key] = event.timestamp
-        elif event.event_type_value in ("STEP_SUCCESS", "STEP_FAILURE") and event.step_key in started:
-            seconds[event.step_key] = round(event.timestamp - started[event.step_key], 2)
-    return seconds
+def step_seconds(root: Path, run_id: str) -> dict[str, float]:
+    """Wall time of each step, from the step stats the run's Dagster instance recorded."""
+    from dagster import DagsterInstance
+
+    instance = DagsterInstance.local_temp(tempdir=str(root / "dagster"))
+    try:
+        return {
+            s.step_key: round(s.end_time - s.start_time, 2)
+            for s in instance.get_run_step_stats(run_id)
+            if s.start_time and s.end_time
+        }
+    finally:
+        instance.dispose()
 
 
 def main() -> int:
@@ -64,7 +65,7 @@ def main() -> int:
         "generate_s": round(generate_s, 2),
         "nightly_run_s": round(run_s, 2),
         "success": result.success,
-        "steps_s": step_seconds(result),
+        "steps_s": step_seconds(root, result.run_id),
         "peak_rss_mib_pipeline": round(peak_self),
         "peak_rss_mib_dbt": round(peak_children),
     }
