@@ -1,0 +1,128 @@
+{#-
+    Sales by channel per period × channel × scope (the company, and each region), up to the
+    as-of date:
+
+        revenue, orders, customers_served   revenue (KPI_DEFINITIONS), distinct orders and distinct
+                                            customers with a non-cancelled order of the channel
+        revenue_share        the channel's share of the scope's revenue in the period
+        growth_vs_previous   revenue / previous period's revenue − 1
+        growth_yoy           revenue / same period last year − 1, like for like: for the
+                             current period, against last year up to the as-of date's anniversary
+    Growth is null without history (before the first order date, or a zero base). Region: the
+    order owner's assignment on the order date. Every channel appears for every active region.
+-#}
+with
+
+order_lines as (
+    select * from {{ ref('fct_order_lines') }}
+    where not is_cancelled
+),
+
+channels as (
+    select * from {{ ref('dim_channel') }}
+),
+
+periods as (
+    select * from {{ ref('int_targets__periods') }}
+    where is_reporting_period
+),
+
+scopes as (
+    select * from {{ ref('int_targets__scopes') }}
+    where scope_type in ('company', 'region')
+        and is_active
+),
+
+lines_by_scope as (
+    select 'company' as scope_type, 'company' as scope_id, order_lines.* from order_lines
+    union all
+    select 'region', region_code, order_lines.* from order_lines where region_code is not null
+),
+
+figures as (
+    select
+        periods.period_grain,
+        periods.period_start,
+        lines_by_scope.scope_type,
+        lines_by_scope.scope_id,
+        lines_by_scope.channel_code,
+        sum(case when lines_by_scope.order_date between periods.period_start and periods.as_of_date
+            then lines_by_scope.revenue_cny else 0 end) as revenue,
+        count(distinct case when lines_by_scope.order_date between periods.period_start and periods.as_of_date
+            then lines_by_scope.order_key end) as orders,
+        count(distinct case when lines_by_scope.order_date between periods.period_start and periods.as_of_date
+            then lines_by_scope.customer_key end) as customers_served,
+        sum(case when lines_by_scope.order_date >= periods.previous_period_start
+                and lines_by_scope.order_date < periods.period_start
+            then lines_by_scope.revenue_cny else 0 end) as revenue_previous_period,
+        sum(case when lines_by_scope.order_date between periods.last_year_period_start and periods.last_year_to_date_end
+            then lines_by_scope.revenue_cny else 0 end) as revenue_last_year_to_date
+    from lines_by_scope
+    inner join periods
+        on lines_by_scope.order_date >= least(periods.previous_period_start, periods.last_year_period_start)
+        and lines_by_scope.order_date <= periods.period_end
+    group by 1, 2, 3, 4, 5
+),
+
+scaffold as (
+    select
+        scopes.period_grain,
+        scopes.period_start,
+        periods.to_date_label,
+        periods.previous_period_start >= periods.data_start_date as has_previous_period,
+        periods.last_year_period_start >= periods.data_start_date as has_last_year,
+        scopes.scope_type,
+        scopes.scope_id,
+        scopes.scope_name,
+        channels.channel_code,
+        channels.channel_name
+    from scopes
+    inner join periods
+        on periods.period_grain = scopes.period_grain
+        and periods.period_start = scopes.period_start
+    cross join channels
+    where periods.to_date_label <> 'future'
+),
+
+combined as (
+    select
+        scaffold.*,
+        coalesce(figures.revenue, 0) as revenue,
+        coalesce(figures.orders, 0) as orders,
+        coalesce(figures.customers_served, 0) as customers_served,
+        case when scaffold.has_previous_period then coalesce(figures.revenue_previous_period, 0) end
+            as revenue_previous_period,
+        case when scaffold.has_last_year then coalesce(figures.revenue_last_year_to_date, 0) end
+            as revenue_last_year_to_date
+    from scaffold
+    left join figures
+        on figures.period_grain = scaffold.period_grain
+        and figures.period_start = scaffold.period_start
+        and figures.scope_type = scaffold.scope_type
+        and figures.scope_id = scaffold.scope_id
+        and figures.channel_code = scaffold.channel_code
+),
+
+final as (
+    select
+        period_grain,
+        period_start,
+        to_date_label,
+        channel_code,
+        channel_name,
+        scope_type,
+        scope_id,
+        scope_name,
+        cast(revenue as decimal(38, 6)) as revenue,
+        cast(orders as {{ dbt.type_bigint() }}) as orders,
+        cast(customers_served as {{ dbt.type_bigint() }}) as customers_served,
+        {{ kpi_ratio('revenue', 'sum(revenue) over (partition by period_grain, period_start, scope_type, scope_id)') }}
+            as revenue_share,
+        cast(revenue_previous_period as decimal(38, 6)) as revenue_previous_period,
+        {{ kpi_ratio('revenue', 'revenue_previous_period') }} - 1 as growth_vs_previous,
+        cast(revenue_last_year_to_date as decimal(38, 6)) as revenue_last_year_to_date,
+        {{ kpi_ratio('revenue', 'revenue_last_year_to_date') }} - 1 as growth_yoy
+    from combined
+)
+
+select * from final

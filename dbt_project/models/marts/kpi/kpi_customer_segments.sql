@@ -1,0 +1,287 @@
+{#-
+    Customer segments, RFM and priority per customer × as-of month (KPI_DEFINITIONS
+    "Activities and customers"). Each month is seen as of its last day (the as-of date for the
+    current month), over the trailing var kpi_segment_window_months (12) months:
+
+        revenue_12m / orders_12m / recency_days    monetary, frequency, recency
+        high_value   top var kpi_segment_high_value_share (20%) of customers with revenue_12m > 0,
+                     by revenue_12m (rank ≤ ceil(share × their number))
+        at_risk      bought before, nothing in the last var kpi_segment_at_risk_days (180) days
+        lost         bought before, nothing in the last var kpi_segment_lost_days (365) days
+        potential    not high-value, weighted open pipeline above the median revenue_12m of the
+                     high-value customers × var kpi_segment_potential_factor (0.2)
+        general      the rest
+    Precedence: lost, at_risk, high_value, potential, general — so a top customer who stopped
+    buying shows as at_risk. A customer with only cancelled orders never bought: potential or
+    general.
+
+        churn_risk               min(1, recency_days / var kpi_churn_horizon_days (365)); 1 if never
+        expected_repeat_revenue  revenue_12m × (1 − churn_risk)
+        priority_score           weighted_open_pipeline + expected_repeat_revenue, ranked within
+                                 the book of the customer's owner rep (dim_customer.owner_rep_id)
+
+    Open pipeline at a date: opportunities created by then and not closed by then, weighted by
+    the default probability (seed stage_mapping) of the stage they were in (stage history);
+    without stage history, an opportunity still open today counts at its current probability.
+-#}
+with
+
+customers as (
+    select * from {{ ref('dim_customer') }}
+),
+
+order_lines as (
+    select * from {{ ref('fct_order_lines') }}
+    where not is_cancelled
+),
+
+opportunities as (
+    select * from {{ ref('fct_opportunities') }}
+),
+
+stage_history as (
+    select * from {{ ref('fct_opportunity_stage_history') }}
+),
+
+stage_mapping as (
+    select * from {{ ref('stage_mapping') }}
+),
+
+activities as (
+    select * from {{ ref('fct_activities') }}
+),
+
+periods as (
+    select * from {{ ref('int_targets__periods') }}
+    where period_grain = 'month'
+        and is_reporting_period
+        and to_date_label <> 'future'
+),
+
+snapshots as (
+    select
+        period_start as as_of_month,
+        least(period_end, as_of_date) as snapshot_date,
+        cast({{ dbt.dateadd('month', -1 * kpi_param('segment_window_months'), 'least(period_end, as_of_date)') }} as date)
+            as window_start_exclusive
+    from periods
+),
+
+customer_snapshots as (
+    select
+        snapshots.*,
+        customers.customer_key,
+        customers.customer_name,
+        customers.owner_rep_id
+    from snapshots
+    cross join customers
+    where customers.created_date is null
+        or customers.created_date <= snapshots.snapshot_date
+        or customers.first_order_date <= snapshots.snapshot_date
+),
+
+orders_by_day as (
+    select customer_key, order_date, count(distinct order_key) as orders, sum(revenue_cny) as revenue
+    from order_lines
+    group by customer_key, order_date
+),
+
+purchase_figures as (
+    select
+        customer_snapshots.as_of_month,
+        customer_snapshots.customer_key,
+        sum(case when orders_by_day.order_date > customer_snapshots.window_start_exclusive
+            then orders_by_day.revenue else 0 end) as revenue_12m,
+        sum(case when orders_by_day.order_date > customer_snapshots.window_start_exclusive
+            then orders_by_day.orders else 0 end) as orders_12m,
+        min(orders_by_day.order_date) as first_order_date,
+        max(orders_by_day.order_date) as last_order_date
+    from customer_snapshots
+    inner join orders_by_day
+        on orders_by_day.customer_key = customer_snapshots.customer_key
+        and orders_by_day.order_date <= customer_snapshots.snapshot_date
+    group by 1, 2
+),
+
+stage_probabilities as (
+    select source_system, stage_code, max(default_probability) as default_probability
+    from stage_mapping
+    group by source_system, stage_code
+),
+
+stage_spells as (
+    select
+        stage_history.opportunity_key,
+        cast(stage_history.entered_at as date) as entered_date,
+        cast(stage_history.exited_at as date) as exited_date,
+        stage_history.stage_group,
+        stage_probabilities.default_probability
+    from stage_history
+    left join stage_probabilities
+        on stage_probabilities.source_system = stage_history.source_system
+        and stage_probabilities.stage_code = stage_history.stage_code
+),
+
+opportunities_with_history as (
+    select distinct opportunity_key from stage_history
+),
+
+open_pipeline_by_history as (
+    select
+        customer_snapshots.as_of_month,
+        opportunities.customer_key,
+        sum(opportunities.amount_cny * stage_spells.default_probability) as weighted_open_pipeline
+    from customer_snapshots
+    inner join opportunities
+        on opportunities.customer_key = customer_snapshots.customer_key
+    inner join stage_spells
+        on stage_spells.opportunity_key = opportunities.opportunity_key
+        and stage_spells.entered_date <= customer_snapshots.snapshot_date
+        and (stage_spells.exited_date is null or stage_spells.exited_date > customer_snapshots.snapshot_date)
+    where stage_spells.stage_group = 'open'
+    group by 1, 2
+),
+
+open_pipeline_without_history as (
+    select
+        customer_snapshots.as_of_month,
+        opportunities.customer_key,
+        sum(opportunities.weighted_amount_cny) as weighted_open_pipeline
+    from customer_snapshots
+    inner join opportunities
+        on opportunities.customer_key = customer_snapshots.customer_key
+        and opportunities.is_open
+        and opportunities.created_date <= customer_snapshots.snapshot_date
+    left join opportunities_with_history
+        on opportunities_with_history.opportunity_key = opportunities.opportunity_key
+    where opportunities_with_history.opportunity_key is null
+    group by 1, 2
+),
+
+last_follow_ups as (
+    select
+        customer_snapshots.as_of_month,
+        activities.customer_key,
+        max(activities.activity_at) as last_follow_up_at
+    from customer_snapshots
+    inner join activities
+        on activities.customer_key = customer_snapshots.customer_key
+        and activities.activity_date <= customer_snapshots.snapshot_date
+    group by 1, 2
+),
+
+figures as (
+    select
+        customer_snapshots.*,
+        coalesce(purchase_figures.revenue_12m, 0) as revenue_12m,
+        coalesce(purchase_figures.orders_12m, 0) as orders_12m,
+        purchase_figures.first_order_date,
+        purchase_figures.last_order_date,
+        {{ dbt.datediff('purchase_figures.last_order_date', 'customer_snapshots.snapshot_date', 'day') }} as recency_days,
+        coalesce(open_pipeline_by_history.weighted_open_pipeline, 0)
+            + coalesce(open_pipeline_without_history.weighted_open_pipeline, 0) as weighted_open_pipeline,
+        last_follow_ups.last_follow_up_at
+    from customer_snapshots
+    left join purchase_figures
+        on purchase_figures.as_of_month = customer_snapshots.as_of_month
+        and purchase_figures.customer_key = customer_snapshots.customer_key
+    left join open_pipeline_by_history
+        on open_pipeline_by_history.as_of_month = customer_snapshots.as_of_month
+        and open_pipeline_by_history.customer_key = customer_snapshots.customer_key
+    left join open_pipeline_without_history
+        on open_pipeline_without_history.as_of_month = customer_snapshots.as_of_month
+        and open_pipeline_without_history.customer_key = customer_snapshots.customer_key
+    left join last_follow_ups
+        on last_follow_ups.as_of_month = customer_snapshots.as_of_month
+        and last_follow_ups.customer_key = customer_snapshots.customer_key
+),
+
+revenue_ranked as (
+    select
+        figures.*,
+        case when revenue_12m > 0 then row_number() over (
+            partition by as_of_month, case when revenue_12m > 0 then 1 else 0 end
+            order by revenue_12m desc, customer_key
+        ) end as revenue_rank,
+        sum(case when revenue_12m > 0 then 1 else 0 end) over (partition by as_of_month) as buying_customers
+    from figures
+),
+
+high_value_flagged as (
+    select
+        revenue_ranked.*,
+        coalesce(revenue_rank <= ceiling({{ kpi_param('segment_high_value_share') }} * buying_customers), false)
+            as is_top_revenue
+    from revenue_ranked
+),
+
+potential_thresholds as (
+    select
+        as_of_month,
+        percentile_cont(0.5) within group (order by revenue_12m) * {{ kpi_param('segment_potential_factor') }}
+            as potential_pipeline_threshold
+    from high_value_flagged
+    where is_top_revenue
+    group by as_of_month
+),
+
+segmented as (
+    select
+        high_value_flagged.*,
+        potential_thresholds.potential_pipeline_threshold,
+        case
+            when high_value_flagged.last_order_date is not null
+                and high_value_flagged.recency_days >= {{ kpi_param('segment_lost_days') }} then 'lost'
+            when high_value_flagged.last_order_date is not null
+                and high_value_flagged.recency_days >= {{ kpi_param('segment_at_risk_days') }} then 'at_risk'
+            when high_value_flagged.is_top_revenue then 'high_value'
+            when high_value_flagged.weighted_open_pipeline > potential_thresholds.potential_pipeline_threshold
+                then 'potential'
+            else 'general'
+        end as segment,
+        case
+            when high_value_flagged.last_order_date is null then 1.0
+            else least(1.0, cast(high_value_flagged.recency_days as {{ kpi_type_ratio() }}) / {{ kpi_param('churn_horizon_days') }})
+        end as churn_risk
+    from high_value_flagged
+    left join potential_thresholds
+        on potential_thresholds.as_of_month = high_value_flagged.as_of_month
+),
+
+scored as (
+    select
+        segmented.*,
+        revenue_12m * (1 - churn_risk) as expected_repeat_revenue,
+        weighted_open_pipeline + revenue_12m * (1 - churn_risk) as priority_score
+    from segmented
+),
+
+final as (
+    select
+        as_of_month,
+        snapshot_date,
+        customer_key,
+        customer_name,
+        owner_rep_id,
+        segment,
+        cast(revenue_12m as decimal(38, 6)) as revenue_12m,
+        cast(orders_12m as {{ dbt.type_bigint() }}) as orders_12m,
+        first_order_date,
+        last_order_date,
+        cast(recency_days as integer) as recency_days,
+        cast(revenue_rank as integer) as revenue_rank,
+        is_top_revenue,
+        cast(weighted_open_pipeline as decimal(38, 6)) as weighted_open_pipeline,
+        cast(potential_pipeline_threshold as decimal(38, 6)) as potential_pipeline_threshold,
+        cast(churn_risk as {{ kpi_type_ratio() }}) as churn_risk,
+        cast(expected_repeat_revenue as decimal(38, 6)) as expected_repeat_revenue,
+        cast(priority_score as decimal(38, 6)) as priority_score,
+        cast(row_number() over (
+            partition by as_of_month, owner_rep_id
+            order by priority_score desc, customer_key
+        ) as integer) as priority_rank_in_book,
+        last_follow_up_at
+    from scored
+)
+
+select * from final

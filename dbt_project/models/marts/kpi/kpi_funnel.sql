@@ -1,0 +1,286 @@
+{#-
+    The sales funnel per period × scope × stage (KPI_DEFINITIONS "Opportunities and funnel"),
+    from the stage history, by the day an opportunity entered the stage:
+
+        entered             opportunities that entered the stage in the period
+        converted_to_next   of those, the ones that reached a later open stage or won by the
+                            as-of date (lost is not progress)
+        conversion_rate     converted_to_next / entered
+        lost_after_stage    of those, the ones lost without reaching a later stage (leakage)
+        leakage_rate        lost_after_stage / entered
+        median_days_in_stage  median days between entering the stage and entering the next,
+                            over the entries of the period that left it
+
+    Quote response (proposal stage rows only; seed 003: a formal quote within
+    var kpi_quote_response_target_hours = 4 hours): a request is the opportunity's first entry
+    into the proposal / quote stage, its response the first quote sent at or after it; hours
+    are elapsed clock hours, so an evening request answered next morning counts the night.
+    The won stage ends the funnel: its conversion and leakage are null.
+
+    Scope: the opportunity's owner rep, and the region and team of the rep's assignment valid
+    on the day the stage was entered. Stage rows exist for every active scope (zeros).
+-#}
+with
+
+stage_history as (
+    select * from {{ ref('fct_opportunity_stage_history') }}
+),
+
+opportunities as (
+    select * from {{ ref('fct_opportunities') }}
+),
+
+quotes as (
+    select * from {{ ref('fct_quotes') }}
+),
+
+reps as (
+    select * from {{ ref('dim_rep') }}
+),
+
+stage_mapping as (
+    select * from {{ ref('stage_mapping') }}
+),
+
+periods as (
+    select * from {{ ref('int_targets__periods') }}
+    where is_reporting_period
+        and to_date_label <> 'future'
+),
+
+scopes as (
+    select * from {{ ref('int_targets__scopes') }}
+    where scope_type in ('company', 'region', 'team', 'rep')
+        and is_active
+),
+
+stages as (
+    select
+        stage_code,
+        max(stage_name) as stage_name,
+        min(stage_order) as stage_order,
+        max(case when stage_group = 'won' then 1 else 0 end) = 1 as is_final_stage
+    from stage_mapping
+    where stage_group in ('open', 'won')
+    group by stage_code
+),
+
+as_of as (
+    select max(as_of_date) as as_of_date from periods
+),
+
+history_to_date as (
+    select stage_history.*
+    from stage_history
+    cross join as_of
+    where cast(stage_history.entered_at as date) <= as_of.as_of_date
+),
+
+furthest_progress as (
+    select
+        opportunity_key,
+        max(case when stage_group in ('open', 'won') then stage_order end) as furthest_stage_order,
+        max(case when stage_group = 'lost' then 1 else 0 end) = 1 as is_lost
+    from history_to_date
+    group by opportunity_key
+),
+
+stage_entries as (
+    select
+        history_to_date.opportunity_key,
+        history_to_date.stage_code,
+        history_to_date.entered_at,
+        cast(history_to_date.entered_at as date) as entered_date,
+        case
+            when history_to_date.exited_at is not null
+                then cast(history_to_date.hours_in_stage as {{ kpi_type_ratio() }}) / 24
+        end as days_in_stage,
+        furthest_progress.furthest_stage_order > history_to_date.stage_order as is_converted,
+        furthest_progress.is_lost
+            and not coalesce(furthest_progress.furthest_stage_order > history_to_date.stage_order, false)
+            as is_leaked,
+        opportunities.rep_id
+    from history_to_date
+    inner join furthest_progress
+        on furthest_progress.opportunity_key = history_to_date.opportunity_key
+    left join opportunities
+        on opportunities.opportunity_key = history_to_date.opportunity_key
+    where history_to_date.stage_group in ('open', 'won')
+),
+
+first_requests as (
+    select
+        opportunity_key,
+        rep_id,
+        min(entered_at) as requested_at
+    from stage_entries
+    where stage_code = 'proposal'
+    group by opportunity_key, rep_id
+),
+
+quote_responses as (
+    select
+        first_requests.opportunity_key,
+        'proposal' as stage_code,
+        first_requests.rep_id,
+        first_requests.requested_at,
+        cast(first_requests.requested_at as date) as entered_date,
+        min(quotes.quoted_at) as first_quoted_at
+    from first_requests
+    left join quotes
+        on quotes.opportunity_key = first_requests.opportunity_key
+        and quotes.quoted_at >= first_requests.requested_at
+    group by 1, 2, 3, 4, 5
+),
+
+quote_response_hours as (
+    select
+        quote_responses.*,
+        cast({{ dbt.datediff('requested_at', 'first_quoted_at', 'second') }} as {{ kpi_type_ratio() }}) / 3600
+            as response_hours
+    from quote_responses
+),
+
+attributed_entries as (
+    select
+        stage_entries.*,
+        reps.region_code,
+        reps.team
+    from stage_entries
+    left join reps
+        on reps.rep_id = stage_entries.rep_id
+        and stage_entries.entered_date between reps.valid_from and coalesce(reps.valid_to, stage_entries.entered_date)
+),
+
+attributed_quotes as (
+    select
+        quote_response_hours.*,
+        reps.region_code,
+        reps.team
+    from quote_response_hours
+    left join reps
+        on reps.rep_id = quote_response_hours.rep_id
+        and quote_response_hours.entered_date between reps.valid_from and coalesce(reps.valid_to, quote_response_hours.entered_date)
+),
+
+{%- set scope_columns = [('company', "'company'"), ('region', 'region_code'), ('team', 'team'), ('rep', 'rep_id')] %}
+
+entries_by_scope as (
+    {% for scope_type, scope_column in scope_columns %}
+    select '{{ scope_type }}' as scope_type, {{ scope_column }} as scope_id, attributed_entries.*
+    from attributed_entries
+    where {{ scope_column }} is not null
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+),
+
+quotes_by_scope as (
+    {% for scope_type, scope_column in scope_columns %}
+    select '{{ scope_type }}' as scope_type, {{ scope_column }} as scope_id, attributed_quotes.*
+    from attributed_quotes
+    where {{ scope_column }} is not null
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+),
+
+stage_figures as (
+    select
+        periods.period_grain,
+        periods.period_start,
+        entries_by_scope.scope_type,
+        entries_by_scope.scope_id,
+        entries_by_scope.stage_code,
+        count(distinct entries_by_scope.opportunity_key) as entered,
+        count(distinct case when entries_by_scope.is_converted then entries_by_scope.opportunity_key end) as converted_to_next,
+        count(distinct case when entries_by_scope.is_leaked then entries_by_scope.opportunity_key end) as lost_after_stage,
+        percentile_cont(0.5) within group (order by entries_by_scope.days_in_stage) as median_days_in_stage
+    from entries_by_scope
+    inner join periods
+        on entries_by_scope.entered_date between periods.period_start and periods.period_end
+    group by 1, 2, 3, 4, 5
+),
+
+quote_figures as (
+    select
+        periods.period_grain,
+        periods.period_start,
+        quotes_by_scope.scope_type,
+        quotes_by_scope.scope_id,
+        quotes_by_scope.stage_code,
+        count(*) as quote_requests,
+        count(quotes_by_scope.first_quoted_at) as quotes_sent,
+        sum(case when quotes_by_scope.response_hours <= {{ kpi_param('quote_response_target_hours') }} then 1 else 0 end)
+            as quotes_within_target,
+        percentile_cont(0.5) within group (order by quotes_by_scope.response_hours) as median_quote_response_hours,
+        avg(quotes_by_scope.response_hours) as avg_quote_response_hours
+    from quotes_by_scope
+    inner join periods
+        on quotes_by_scope.entered_date between periods.period_start and periods.period_end
+    group by 1, 2, 3, 4, 5
+),
+
+scaffold as (
+    select
+        scopes.period_grain,
+        scopes.period_start,
+        scopes.scope_type,
+        scopes.scope_id,
+        scopes.scope_name,
+        stages.stage_code,
+        stages.stage_name,
+        stages.stage_order,
+        stages.is_final_stage
+    from scopes
+    inner join periods
+        on periods.period_grain = scopes.period_grain
+        and periods.period_start = scopes.period_start
+    cross join stages
+),
+
+final as (
+    select
+        scaffold.period_grain,
+        scaffold.period_start,
+        scaffold.scope_type,
+        scaffold.scope_id,
+        scaffold.scope_name,
+        scaffold.stage_code,
+        scaffold.stage_name,
+        cast(scaffold.stage_order as integer) as stage_order,
+        cast(coalesce(stage_figures.entered, 0) as {{ dbt.type_bigint() }}) as entered,
+        cast(case when not scaffold.is_final_stage then coalesce(stage_figures.converted_to_next, 0) end
+            as {{ dbt.type_bigint() }}) as converted_to_next,
+        case when not scaffold.is_final_stage
+            then {{ kpi_ratio('stage_figures.converted_to_next', 'stage_figures.entered') }} end as conversion_rate,
+        cast(case when not scaffold.is_final_stage then coalesce(stage_figures.lost_after_stage, 0) end
+            as {{ dbt.type_bigint() }}) as lost_after_stage,
+        case when not scaffold.is_final_stage
+            then {{ kpi_ratio('stage_figures.lost_after_stage', 'stage_figures.entered') }} end as leakage_rate,
+        cast(stage_figures.median_days_in_stage as {{ kpi_type_ratio() }}) as median_days_in_stage,
+        cast(case when scaffold.stage_code = 'proposal' then coalesce(quote_figures.quote_requests, 0) end
+            as {{ dbt.type_bigint() }}) as quote_requests,
+        cast(case when scaffold.stage_code = 'proposal' then coalesce(quote_figures.quotes_sent, 0) end
+            as {{ dbt.type_bigint() }}) as quotes_sent,
+        cast(case when scaffold.stage_code = 'proposal' then coalesce(quote_figures.quotes_within_target, 0) end
+            as {{ dbt.type_bigint() }}) as quotes_within_target,
+        {{ kpi_ratio('quote_figures.quotes_within_target', 'quote_figures.quotes_sent') }} as quote_within_target_rate,
+        cast(quote_figures.median_quote_response_hours as {{ kpi_type_ratio() }}) as median_quote_response_hours,
+        cast(quote_figures.avg_quote_response_hours as {{ kpi_type_ratio() }}) as avg_quote_response_hours,
+        cast(case when scaffold.stage_code = 'proposal' then {{ kpi_param('quote_response_target_hours') }} end
+            as {{ kpi_type_ratio() }}) as quote_response_target_hours
+    from scaffold
+    left join stage_figures
+        on stage_figures.period_grain = scaffold.period_grain
+        and stage_figures.period_start = scaffold.period_start
+        and stage_figures.scope_type = scaffold.scope_type
+        and stage_figures.scope_id = scaffold.scope_id
+        and stage_figures.stage_code = scaffold.stage_code
+    left join quote_figures
+        on quote_figures.period_grain = scaffold.period_grain
+        and quote_figures.period_start = scaffold.period_start
+        and quote_figures.scope_type = scaffold.scope_type
+        and quote_figures.scope_id = scaffold.scope_id
+        and quote_figures.stage_code = scaffold.stage_code
+)
+
+select * from final
