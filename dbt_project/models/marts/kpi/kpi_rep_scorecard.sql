@@ -68,13 +68,13 @@ rep_periods as (
         attainment.scope_id as rep_id,
         max(attainment.scope_name) as rep_name,
         max(attainment.parent_scope_id) as region_code,
-        max(case when attainment.metric = 'revenue' then attainment.actual end) as revenue,
+        coalesce(max(case when attainment.metric = 'revenue' then attainment.actual end), 0) as revenue,
         max(case when attainment.metric = 'revenue' then attainment.target end) as revenue_target,
         max(case when attainment.metric = 'revenue' then attainment.attainment end) as attainment,
         max(case when attainment.metric = 'revenue' then attainment.rank_in_peers end) as rank_in_region,
-        max(case when attainment.metric = 'volume' then attainment.actual end) as volume,
-        max(case when attainment.metric = 'orders' then attainment.actual end) as orders,
-        max(case when attainment.metric = 'new_customers' then attainment.actual end) as new_customers
+        coalesce(max(case when attainment.metric = 'volume' then attainment.actual end), 0) as volume,
+        coalesce(max(case when attainment.metric = 'orders' then attainment.actual end), 0) as orders,
+        coalesce(max(case when attainment.metric = 'new_customers' then attainment.actual end), 0) as new_customers
     from attainment
     group by 1, 2, 3
 ),
