@@ -24,20 +24,32 @@ salesdw_dbt = DbtProject(
 )
 
 
+PROJECT_FOLDERS = ("models", "seeds", "snapshots", "macros", "tests", "analyses")
+
+
+def _newest_project_change() -> float:
+    files = [DBT_PROJECT_DIR / "dbt_project.yml"]
+    files += [f for folder in PROJECT_FOLDERS for f in (DBT_PROJECT_DIR / folder).rglob("*") if f.is_file()]
+    return max(f.stat().st_mtime for f in files if f.exists())
+
+
 def ensure_manifest() -> Path:
-    """Parse once when no manifest exists yet (CLI, tests, a fresh clone), or on demand with
-    SALESDW_REPARSE=1 after editing models; `dbt build` re-parses anyway before it runs."""
-    if os.environ.get("SALESDW_REPARSE") or not salesdw_dbt.manifest_path.exists():
+    """Parse when the manifest is missing or older than any file of the dbt project (a fresh
+    clone, a `git pull`, an edited model), or on demand with SALESDW_REPARSE=1: a stale
+    manifest would name models that no longer exist, or miss new ones."""
+    manifest = salesdw_dbt.manifest_path
+    stale = not manifest.exists() or manifest.stat().st_mtime < _newest_project_change()
+    if os.environ.get("SALESDW_REPARSE") or stale:
         from dbt.cli.main import dbtRunner
 
         os.environ.setdefault("SALESDW_HOME", str(Path("warehouse").resolve()))
         result = dbtRunner().invoke([
             "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
-            "--target-path", str(salesdw_dbt.manifest_path.parent),
+            "--target-path", str(manifest.parent),
         ])
         if not result.success:
             raise RuntimeError(f"dbt parse failed for {DBT_PROJECT_DIR}: {result.exception}")
-    return salesdw_dbt.manifest_path
+    return manifest
 
 
 def layer_of(props: Mapping[str, Any]) -> str:
