@@ -64,19 +64,27 @@ def match_columns(profile: Profile, headers: list[str]) -> ColumnMatch:
     )
 
 
-def _hinted(profile: Profile, file_name: str) -> bool:
+def _hint_strength(profile: Profile, file_name: str) -> int:
+    """Length of the longest file hint found in the name: `Deals_Stage_History.csv` names
+    both `deal` and `stage history`, and the more specific one is meant."""
     name = normalise_header(file_name)
-    return any(normalise_header(h) in name for h in profile.file_hints)
+    return max((len(normalise_header(h)) for h in profile.file_hints if normalise_header(h) in name), default=0)
+
+
+def _hinted(profile: Profile, file_name: str) -> bool:
+    return _hint_strength(profile, file_name) > 0
 
 
 def match_entity(profiles: list[Profile], headers: list[str], file_name: str) -> tuple[Profile, ColumnMatch]:
     matches = [(p, match_columns(p, headers)) for p in profiles]
     complete = [(p, m) for p, m in matches if not m.missing_required]
     if complete:
-        best = max(len(m.index) for _, m in complete)
-        top = [(p, m) for p, m in complete if len(m.index) == best]
-        if len(top) > 1:
-            top = [(p, m) for p, m in top if _hinted(p, file_name)] or top
+        # Headers decide which entities the file can be; among those, the file name's most
+        # specific hint decides (an export of Zoho's stage history carries most Deals columns).
+        strongest = max(_hint_strength(p, file_name) for p, _ in complete)
+        named = [(p, m) for p, m in complete if _hint_strength(p, file_name) == strongest]
+        best = max(len(m.index) for _, m in named)
+        top = [(p, m) for p, m in named if len(m.index) == best]
         if len(top) > 1:
             names = ", ".join(p.entity for p, _ in top)
             raise RejectedFile(f"headers fit several entities ({names}); pass --entity to choose")

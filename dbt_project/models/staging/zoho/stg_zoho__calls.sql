@@ -19,7 +19,8 @@ renamed as (
         subject,
         call_type as call_direction,
         call_start_time as started_at,
-        call_duration_minutes as duration_minutes,
+        -- Zoho exports the duration in minutes or in seconds, depending on the org's setting
+        coalesce(call_duration_minutes, call_duration_seconds / 60) as duration_minutes,
         call_result,
         related_to,
         related_to_id,
