@@ -199,6 +199,36 @@ def test_run_failure_sensor_writes_an_alert(home: Home):
     assert result.run_id in alert and "failing" in alert
 
 
+def test_alert_is_posted_to_the_configured_webhook(home: Home, monkeypatch: pytest.MonkeyPatch):
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    from orchestration.automation.sensors import write_alert
+
+    received: list[dict] = []
+
+    class Receiver(BaseHTTPRequestHandler):
+        def do_POST(self):
+            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Receiver)
+    thread = threading.Thread(target=server.handle_request, daemon=True)
+    thread.start()
+    monkeypatch.setenv("SALESDW_ALERT_WEBHOOK", f"http://127.0.0.1:{server.server_port}/alerts")
+    try:
+        write_alert(home, "nightly failed: check raw/zoho/deals")
+        thread.join(timeout=10)
+    finally:
+        server.server_close()
+    assert [r["message"] for r in received] == ["nightly failed: check raw/zoho/deals"]
+
+
 def test_dagster_loads_the_code_location():
     """What `dagster dev -m orchestration.definitions` loads, checked by Dagster's own CLI."""
     import subprocess
