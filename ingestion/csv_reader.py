@@ -31,7 +31,9 @@ def detect_encoding(path: Path) -> str:
         try:
             with path.open("rb") as fh:
                 while chunk := fh.read(1 << 22):
-                    decoder.decode(chunk)
+                    # ASCII reads the same in both; checking for it is ten times cheaper than decoding
+                    if not (chunk.isascii() and decoder.getstate()[0] == b""):
+                        decoder.decode(chunk)
                     offset += len(chunk)
                 decoder.decode(b"", final=True)
             return encoding

@@ -20,14 +20,12 @@ from ingestion.errors import QuarantineRow, RejectedFile
 from ingestion.ledger import LoadRecord, loaded_hashes, record_load, record_quarantine, sha256_of
 from ingestion.profiles import Profile, ProfileError, normalise_header, profiles_for
 from ingestion.progress import ProgressCallback, report, watch_query
-from ingestion.raw_zone import LINEAGE_COLUMNS, ensure_raw_zone, entity_dir
+from ingestion.raw_zone import ensure_raw_zone, entity_dir
 from ingestion.readers import read_file
 from ingestion.settings import Home, source_timezone
 from ingestion.source_table import SourceTable
-from ingestion.sql import quote
 from ingestion.typing_pass import (
-    count_rows, extra_columns, extra_name, quarantine_rows, run_typing_pass, typed_columns, unreadable_rows,
-    write_good_rows,
+    PassCounts, extra_columns, extra_name, quarantine_rows, type_and_write, typed_columns, unreadable_rows,
 )
 from ingestion.unpivot import unpivot
 
@@ -186,38 +184,35 @@ def _target(context: LoadContext, result: FileResult) -> Path:
 
 @dataclass(frozen=True)
 class _Typed:
-    """One typing of a file (held in table ``parsed``): records, bad ones, their quarantine."""
+    """One typing of a file: its good rows' Parquet file, the counts, the quarantine."""
 
-    rows: int
-    bad: int
+    written: Path
+    counts: PassCounts
     quarantine: list[QuarantineRow]
 
 
 def _typed_and_checked(table: SourceTable, profile: Profile, match: ColumnMatch, dates: DatePlan, path: Path,
-                       context: LoadContext) -> _Typed:
+                       context: LoadContext, lineage: dict[str, object], written: Path) -> _Typed:
     typed = typed_columns(profile, match, dates, source_timezone())
     with watch_query(table.con, context.progress, path, "typing"):
-        run_typing_pass(table, profile, match, typed)
-    rows, bad = count_rows(table)
-    return _Typed(rows, bad, quarantine_rows(table, match, typed, path.name) if bad else [])
+        counts = type_and_write(table, profile, match, typed, lineage, written)
+    return _Typed(written, counts, quarantine_rows(table, match, typed, path.name) if counts.bad else [])
 
 
-def _type_file(table: SourceTable, profile: Profile, match: ColumnMatch, path: Path, context: LoadContext) -> _Typed:
+def _type_file(table: SourceTable, profile: Profile, match: ColumnMatch, path: Path, context: LoadContext,
+               lineage: dict[str, object], work_dir: Path) -> _Typed:
     """Type the file; when its sample did not show the day-month order and dates failed, try
     the other order too and keep whichever quarantines fewer rows (a tie keeps the setting)."""
     date_columns = [f"c{match.index[c.name]}" for c in profile.columns if c.type in ("date", "timestamp") and c.name in match.index]
     plan = plan_dates(table.con, table.relation, date_columns, context.date_format, profile.default_date_format, source_timezone())
-    best = _typed_and_checked(table, profile, match, plan, path, context)
+    best = _typed_and_checked(table, profile, match, plan, path, context, lineage, work_dir / "typed.parquet")
     if plan.decided or not any(q.reason.startswith("not a valid date") for q in best.quarantine):
         return best
-    best_plan = last_plan = plan
     for order in (o for o in LOCALE_DATES if o != plan.locale_date):
-        last_plan = plan.with_locale(order)
-        trial = _typed_and_checked(table, profile, match, last_plan, path, context)
-        if trial.bad < best.bad:
-            best, best_plan = trial, last_plan
-    if best_plan is not last_plan:  # `parsed` holds the last trial: type the best order again
-        best = _typed_and_checked(table, profile, match, best_plan, path, context)
+        trial = _typed_and_checked(table, profile, match, plan.with_locale(order), path, context, lineage,
+                                   work_dir / f"typed-{order.replace('%', '').replace('/', '')}.parquet")
+        if trial.counts.bad < best.counts.bad:
+            best = trial
     return best
 
 
@@ -225,28 +220,23 @@ def _load_table(table: SourceTable, profile: Profile, match: ColumnMatch, path: 
                 load_id: str, loaded_at: dt.datetime) -> FileResult:
     if match.wide:
         unpivot(table, match.wide, profile)
-    typed = _type_file(table, profile, match, path, context)
-    lineage = {
-        "_source_system": quote(profile.source),
-        "_source_file": quote(path.name),
-        "_source_row": "_row",
-        "_loaded_at": f"timestamp {quote(loaded_at.isoformat(sep=' '))}",
-        "_load_id": quote(load_id),
-        "_batch_id": quote(context.batch_id),
-        "_is_full_export": "true" if context.full_export else "false",
-        "_extra": "_extra",
+    lineage = {  # the same on every row; _source_row and _extra are the typing pass's
+        "_source_system": profile.source,
+        "_source_file": path.name,
+        "_loaded_at": loaded_at,
+        "_load_id": load_id,
+        "_batch_id": context.batch_id,
+        "_is_full_export": context.full_export,
     }
+    typed = _type_file(table, profile, match, path, context, lineage, context.work_dir(load_id))
     target = entity_dir(context.home, profile) / f"{load_id}.parquet"
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = context.work_dir(load_id) / target.name
-    report(context.progress, path, "writing")
-    write_good_rows(table, profile, {n: f"cast({sql} as {LINEAGE_COLUMNS[n]})" for n, sql in lineage.items()}, partial)
-    partial.replace(target)
+    typed.written.replace(target)
     unreadable = unreadable_rows(table, profile, path.name)
-    loaded, quarantined = typed.rows - typed.bad, typed.bad + len(unreadable)
+    loaded, quarantined = typed.counts.loaded, typed.counts.bad + len(unreadable)
     return FileResult(
         path=path, source=profile.source, status="loaded", entity=profile.entity,
-        rows_read=typed.rows + len(unreadable), rows_loaded=loaded, rows_quarantined=quarantined, load_id=load_id,
+        rows_read=typed.counts.records + len(unreadable), rows_loaded=loaded, rows_quarantined=quarantined, load_id=load_id,
         message=f"{path.name}: {profile.entity}, {loaded} rows loaded, {quarantined} quarantined",
         quarantine=sorted(typed.quarantine + unreadable, key=lambda q: (q.row, q.column)),
         columns_missing=match.missing_optional,

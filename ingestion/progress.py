@@ -20,7 +20,7 @@ POLL_SECONDS = 0.5
 @dataclass(frozen=True)
 class Progress:
     path: Path
-    step: str  # reading | typing | writing | done
+    step: str  # reading | typing (and writing, in the same scan) | done
     fraction: float | None = None  # 0…1 within the step, when known
 
 

@@ -8,6 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import duckdb
+import numpy as np
+import pyarrow as pa
 
 # DuckDB's store_rejects records the unparseable CSV rows of every scan (a short row once per
 # missing cell): the first error of each row of the last scan.
@@ -34,9 +36,9 @@ class SourceTable:
     """A file opened in ``con``: ``relation`` yields ``c0 … cN`` (``headers[i]`` names ``ci``).
 
     Spreadsheets and API pages are tables that carry ``_row`` already. A CSV relation is
-    DuckDB's reader itself; the typing pass stores its rows in file order (DuckDB keeps
-    insertion order, in parallel), so a row's number is its position plus the header's, plus
-    the rows DuckDB rejected before it — known once the file has been scanned."""
+    DuckDB's reader itself, which streams rows in file order (in parallel): a row's number is
+    its position plus the header's, plus the rows DuckDB rejected before it — known once the
+    file has been scanned, so a scan that met rejected rows numbers its rows again."""
 
     con: duckdb.DuckDBPyConnection
     relation: str
@@ -49,38 +51,38 @@ class SourceTable:
     hidden: frozenset[int] = frozenset()  # columns a layout rewrite consumed: not schema drift
     column_labels: dict[int, str] = field(default_factory=dict)  # column → SQL of its header per row
 
-    def collect_rejects(self) -> None:
-        """After a CSV scan: the rows DuckDB rejected, and the row-number shifts they cause."""
-        if self.numbered:
-            return
+    def collect_rejects(self) -> bool:
+        """After a CSV scan: the rows DuckDB rejected. True when there are some that the scan's
+        row numbers did not count yet."""
+        if self.numbered or self.rejected_lines:
+            return False
         rows = self.con.execute(REJECTS_SQL).fetchall()
         self.rejected_lines = [RejectedLine(int(line), text or "", message) for line, text, message in rows]
-        self.con.execute("create or replace table _row_shifts (start bigint, shift bigint)")
-        # the i-th row stored (0-based) follows `shift` rejected rows once i >= start; rejected
-        # rows next to each other share a start, and the larger shift holds
-        starts = {r.row - self.first_data_row - j: j + 1 for j, r in enumerate(self.rejected_lines)}
-        if starts:
-            self.con.executemany("insert into _row_shifts values (?, ?)", list(starts.items()))
+        return bool(self.rejected_lines)
 
-    def numbered_relation(self, table: str) -> str:
-        """``table`` — the scanned rows, in file order — with ``_row``."""
-        if self.numbered:
-            return table
-        if not self.rejected_lines:
-            return f"(select *, rowid + {self.first_data_row} as _row from {table})"
-        return (
-            f"(select t.*, t.rowid + {self.first_data_row} + coalesce(s.shift, 0) as _row"
-            f" from {table} t asof left join _row_shifts s on t.rowid >= s.start)"
-        )
+    def row_numbers(self, first_index: int, count: int) -> pa.Array:
+        """Row numbers of the ``count`` rows a scan yields from position ``first_index`` on."""
+        positions = np.arange(first_index, first_index + count)
+        # the j-th rejected row (0-based) precedes every row read from position row - first - j on
+        starts = np.array([r.row - self.first_data_row - j for j, r in enumerate(self.rejected_lines)], dtype=np.int64)
+        return pa.array(positions + self.first_data_row + np.searchsorted(starts, positions, side="right"))
 
     def number_rows(self) -> None:
         """Copy a CSV into a numbered table ``src``: needed before a rewrite changes row counts."""
         if self.numbered:
             return
-        self.con.execute(f"create or replace table src_text as select * from {self.relation}")
+        self.con.execute(f"select count(*) from {self.relation}").fetchall()  # a scan: meets the rejected rows
         self.collect_rejects()
-        self.con.execute(f"create or replace table src as select * from {self.numbered_relation('src_text')}")
-        self.con.execute("drop table src_text")
+        batches, position = [], 0
+        for batch in self.con.sql(f"select * from {self.relation}").to_arrow_reader():
+            batches.append(batch.append_column("_row", self.row_numbers(position, batch.num_rows)))
+            position += batch.num_rows
+        numbered_rows = pa.Table.from_batches(batches) if batches else None  # noqa: F841 — read by DuckDB below
+        columns = ", ".join(f"cast(null as varchar) as c{i}" for i in range(len(self.headers)))
+        self.con.execute(
+            "create or replace table src as select * from numbered_rows" if batches
+            else f"create or replace table src as select {columns}, cast(null as bigint) as _row limit 0"
+        )
         self.relation, self.numbered = "src", True
 
 

@@ -1,25 +1,34 @@
-"""The typing pass: one scan of the source that types every profile column and runs every check,
-storing typed values (and the cells as text of the rows a check failed, only those) in a table
-``parsed``. From it, the rows that pass go to their Parquet file with lineage, and each failed
-check of each other row becomes a quarantine row (file, row, column, raw value, reason).
+"""The typing pass: one scan of the source that types every profile column and runs every check.
+DuckDB streams the typed rows, in file order and in batches, and the pass writes those that
+pass straight to their Parquet file, with lineage and row numbers; it keeps the others (their
+typed values and their cells as text) in table ``bad``, where each failed check of each becomes
+a quarantine row (file, row, column, raw value, reason).
 
-The scan reads a CSV through DuckDB's parallel reader, in file order, so a row's number is its
-position in ``parsed``; what does not fit in memory spills to the load's tmp folder.
+Nothing is held whole: a 5 GB export streams through in batches, at DuckDB's speed, typed in
+SQL in parallel; Python only splits each batch and numbers its rows.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from ingestion.dates import DatePlan
 from ingestion.detect import ColumnMatch
 from ingestion.errors import QuarantineRow
 from ingestion.profiles import Profile
+from ingestion.raw_zone import LINEAGE_COLUMNS
 from ingestion.source_table import SourceTable
 from ingestion.sql import quote
 from ingestion.typing_sql import TypedColumn, typed_column
 
+BATCH_ROWS = 122_880  # a Parquet row group per batch
+ARROW_TYPES = {"varchar": pa.string(), "bigint": pa.int64(), "timestamp": pa.timestamp("us"), "boolean": pa.bool_()}
 MISSING = "cast(null as varchar)"
 
 
@@ -55,10 +64,10 @@ def _skipped(table: SourceTable, profile: Profile) -> str:
     if not (profile.footer_starts and table.numbered):
         return blank
     first_cell = f"coalesce({', '.join(cells)})"
-    start = table.con.execute(
+    [(start,)] = table.con.execute(
         f"select min(_row) from {table.relation} where {_one_cell(cells)}"
         f" and regexp_matches({first_cell}, {quote(profile.footer_starts)})"
-    ).fetchone()[0]
+    ).fetchall()
     return blank if start is None else f"({blank} or (_row >= {start} and {_one_cell(cells)}))"
 
 
@@ -74,9 +83,14 @@ def _checked(table: SourceTable, profile: Profile, typed: dict[str, TypedColumn]
     )
 
 
-def run_typing_pass(table: SourceTable, profile: Profile, match: ColumnMatch, typed: dict[str, TypedColumn]) -> None:
-    """Table ``parsed``: the typed columns, ``_extra`` (unknown columns as JSON), ``_skip``,
-    ``_bad`` and ``_raw`` (the cells of a bad row as text)."""
+@dataclass(frozen=True)
+class PassCounts:
+    records: int  # rows typed: blank rows and report footers are no records
+    loaded: int
+    bad: int
+
+
+def _scan_sql(table: SourceTable, profile: Profile, match: ColumnMatch, typed: dict[str, TypedColumn]) -> str:
     extra = extra_columns(table, match)
     extra_json = (
         "json_object(" + ", ".join(f"{quote(extra_name(table, i))}, c{i}" for i in extra) + ")::varchar"
@@ -84,36 +98,60 @@ def run_typing_pass(table: SourceTable, profile: Profile, match: ColumnMatch, ty
     )
     cells = ", ".join(f"c{i}" for i in range(len(table.headers)))
     row = ", _row" if table.numbered else ""
-    table.con.execute(
-        f"create or replace table parsed as select {', '.join(typed)}, {extra_json} as _extra, _skip, _bad,"
+    return (
+        f"select {', '.join(typed)}, {extra_json} as _extra, _skip, _bad,"
         f" case when _bad then [{cells}] end as _raw{row} from {_checked(table, profile, typed)}"
     )
-    table.collect_rejects()
 
 
-def count_rows(table: SourceTable) -> tuple[int, int]:
-    """(records typed, records that failed a check): blank rows and footers are no records."""
-    total, bad = table.con.execute("select count(*) filter (where not _skip), count(*) filter (where _bad) from parsed").fetchone()
-    return int(total), int(bad)
+def _constant(value: object, arrow_type: pa.DataType) -> pa.Array:
+    """A lineage column that is the same on every row: built once per file, sliced per batch."""
+    return pa.array([value] * BATCH_ROWS, arrow_type)
 
 
-def write_good_rows(table: SourceTable, profile: Profile, lineage: dict[str, str], target: Path) -> None:
-    """The rows that pass every check, in file order, with lineage (name → SQL), to ``target``."""
-    columns = [c.name for c in profile.columns] + [f"{sql} as {name}" for name, sql in lineage.items()]
-    order = " order by _row" if table.rejected_lines else ""  # the ASOF join that numbers them reorders
-    table.con.execute(
-        f"copy (select {', '.join(columns)} from {table.numbered_relation('parsed')} where not _bad and not _skip{order})"
-        f" to {quote(target.as_posix())} (format parquet, compression zstd)"
+def type_and_write(table: SourceTable, profile: Profile, match: ColumnMatch, typed: dict[str, TypedColumn],
+                   lineage: dict[str, object], target: Path) -> PassCounts:
+    """The scan: good rows to ``target``, bad rows to table ``bad``. ``lineage`` holds the
+    values of the lineage columns that are the same on every row; ``_source_row`` and
+    ``_extra`` are the pass's own."""
+    reader = table.con.sql(_scan_sql(table, profile, match, typed)).to_arrow_reader(BATCH_ROWS)
+    constants = {name: _constant(value, ARROW_TYPES[LINEAGE_COLUMNS[name]]) for name, value in lineage.items()}
+    names = [c.name for c in profile.columns] + list(LINEAGE_COLUMNS)
+    schema = pa.schema(
+        [reader.schema.field(n) for n in names[: len(profile.columns)]]
+        + [pa.field(n, ARROW_TYPES[t]) for n, t in LINEAGE_COLUMNS.items()]
     )
+    kept = ["_row", *typed, "_raw"]
+    bad_parts, records, loaded, position = [], 0, 0, 0
+    # no dictionary pages and no min/max statistics: writing them cost twice the rest of the
+    # file, and without them zstd makes the file smaller still (dbt reads raw files whole)
+    with pq.ParquetWriter(target, schema, compression="zstd", use_dictionary=False, write_statistics=False) as writer:
+        for batch in reader:
+            size = batch.num_rows
+            rows = batch.column("_row") if table.numbered else table.row_numbers(position, size)
+            position += size
+            columns = {**{n: batch.column(n) for n in batch.schema.names}, "_row": rows, "_source_row": rows,
+                       **{n: c.slice(0, size) for n, c in constants.items()}}
+            out = pa.RecordBatch.from_arrays([columns[n] for n in names], schema=schema)
+            skipped, bad = pc.sum(batch.column("_skip")).as_py() or 0, pc.sum(batch.column("_bad")).as_py() or 0
+            if skipped or bad:  # most batches are all good: no copy
+                out = out.filter(pc.invert(pc.or_(batch.column("_skip"), batch.column("_bad"))))
+            if bad:
+                bad_parts.append(pa.RecordBatch.from_arrays([columns[n] for n in kept], names=kept).filter(batch.column("_bad")))
+            writer.write_batch(out)
+            records += size - skipped
+            loaded += out.num_rows
+    if table.collect_rejects():  # rows after a rejected one were numbered one short: again
+        return type_and_write(table, profile, match, typed, lineage, target)
+    bad_rows = pa.Table.from_batches(bad_parts) if bad_parts else None  # noqa: F841 — read by DuckDB below
+    cells = ", ".join(f"_raw[{i + 1}] as c{i}" for i in range(len(table.headers)))
+    table.con.execute(f"create or replace table bad as select _row, {', '.join(typed)}, {cells} from bad_rows" if bad_parts
+                      else "create or replace table bad as select 1 where false")
+    return PassCounts(records, loaded, records - loaded)
 
 
 def quarantine_rows(table: SourceTable, match: ColumnMatch, typed: dict[str, TypedColumn], file_name: str) -> list[QuarantineRow]:
-    """Each failed check of each bad row, with the cell as the file has it."""
-    cells = ", ".join(f"_raw[{i + 1}] as c{i}" for i in range(len(table.headers)))
-    table.con.execute(
-        f"create or replace table bad as select _row, {', '.join(typed)}, {cells}"
-        f" from {table.numbered_relation('parsed')} where _bad"
-    )
+    """Each failed check of each row in ``bad``, with the cell as the file has it."""
     failures = []
     for name, column in typed.items():
         position = match.index.get(name)
