@@ -1,7 +1,8 @@
 {#- Sales activities of both CRMs: Zoho Calls (call) and Meetings (visit; internal_meeting when
-    neither a customer record nor a venue), Fxiaoke 跟进记录 (电话 call, 拜访 visit, 微信 wechat,
-    邮件 email), with rep and customer resolved. A Zoho
-    activity's "Related To" may be an account or a deal: the deal's customer is used then. -#}
+    the meeting has neither a Related To record nor a Venue — a meeting among colleagues, not a
+    customer visit), Fxiaoke 跟进记录 (电话 call, 拜访 visit, 微信 wechat, 邮件 email), with rep
+    and customer resolved. A Zoho activity's "Related To" may be an account or a deal: the
+    deal's customer is used then. -#}
 with
 
 zoho_calls as (
@@ -21,6 +22,10 @@ fxiaoke_activities as (
 
 customer_lookup as (
     select * from {{ ref('int_customer_lookup') }}
+),
+
+customer_matches as (
+    select * from {{ ref('int_customer_matches') }}
 ),
 
 rep_lookup as (
@@ -48,7 +53,8 @@ unioned as (
         duration_minutes,
         related_to as customer_name,
         related_to_id as related_record_id,
-        owner_name
+        owner_name,
+        loaded_at
     from zoho_calls
     union all
     select
@@ -63,7 +69,8 @@ unioned as (
         {{ dbt.datediff('started_at', 'ended_at', 'minute') }},
         related_to,
         related_to_id,
-        owner_name
+        owner_name,
+        loaded_at
     from zoho_meetings
     union all
     select
@@ -78,7 +85,8 @@ unioned as (
         cast(null as decimal(18, 6)),
         customer_name,
         cast(null as {{ dbt.type_string() }}),
-        owner_name
+        owner_name,
+        loaded_at
     from fxiaoke_activities
 ),
 
@@ -108,10 +116,13 @@ final as (
     select
         {{ dbt.hash(dbt.concat(['resolved.source_system', "'|'", 'resolved.activity_id'])) }} as activity_key,
         resolved.*,
+        customer_matches.customer_master_key,
         reps.rep_key,
         reps.region_code,
         reps.team
     from resolved
+    left join customer_matches
+        on resolved.customer_key = customer_matches.customer_key
     left join reps
         on resolved.rep_id = reps.rep_id
         and resolved.activity_date >= reps.valid_from

@@ -2,6 +2,8 @@
     Customers of both CRMs, one row per CRM record: Zoho Accounts (keyed by Record Id) and
     Fxiaoke 客户 (keyed by 客户名称, the name Fxiaoke relations use). An order naming a customer
     that neither export holds still gets a row (is_inferred), so every order has its customer.
+    The customers snapshot (snapshots/customers_snapshot.yml) keeps the history of these rows;
+    int_customer_matches says which rows are one real customer.
 -#}
 with
 
@@ -45,7 +47,11 @@ exported_customers as (
         owner_name,
         owner_id,
         tax_id,
+        phone,
+        account_type as source_channel,
         created_at,
+        modified_at,
+        loaded_at,
         false as is_inferred
     from zoho_accounts
     union all
@@ -64,22 +70,28 @@ exported_customers as (
         owner_name,
         cast(null as {{ dbt.type_string() }}),
         tax_id,
+        phone,
+        coalesce(record_type, customer_source),
         created_at,
+        modified_at,
+        loaded_at,
         false
     from fxiaoke_customers
 ),
 
 order_customer_references as (
-    select distinct
+    select
         'zoho' as source_system,
         coalesce(account_id, account_name) as customer_id,
         account_id,
-        account_name as customer_name
+        account_name as customer_name,
+        loaded_at
     from zoho_orders
     where coalesce(account_id, account_name) is not null
     union all
-    select distinct 'fxiaoke', customer_name, cast(null as {{ dbt.type_string() }}), customer_name
+    select 'fxiaoke', customer_name, cast(null as {{ dbt.type_string() }}), customer_name, loaded_at
     from fxiaoke_orders
+    where customer_name is not null
 ),
 
 unmatched_references as (
@@ -110,7 +122,11 @@ inferred_customers as (
         cast(null as {{ dbt.type_string() }}) as owner_name,
         cast(null as {{ dbt.type_string() }}) as owner_id,
         cast(null as {{ dbt.type_string() }}) as tax_id,
+        cast(null as {{ dbt.type_string() }}) as phone,
+        cast(null as {{ dbt.type_string() }}) as source_channel,
         cast(null as {{ dbt.type_timestamp() }}) as created_at,
+        cast(null as {{ dbt.type_timestamp() }}) as modified_at,
+        max(loaded_at) as loaded_at,
         true as is_inferred
     from unmatched_references
     group by source_system, customer_id

@@ -20,6 +20,10 @@ customer_lookup as (
     select * from {{ ref('int_customer_lookup') }}
 ),
 
+customer_matches as (
+    select * from {{ ref('int_customer_matches') }}
+),
+
 rep_lookup as (
     select * from {{ ref('int_rep_lookup') }}
 ),
@@ -113,6 +117,7 @@ final as (
     select
         {{ dbt.hash(dbt.concat(['resolved.source_system', "'|'", 'resolved.opportunity_id'])) }} as opportunity_key,
         resolved.*,
+        customer_matches.customer_master_key,
         reps.rep_key,
         reps.region_code,
         reps.team,
@@ -120,6 +125,8 @@ final as (
         coalesce(fx_rates.is_projected, false) as fx_is_projected,
         {{ to_money(to_wide_decimal('resolved.amount', 4) ~ ' * fx_rates.rate_to_cny') }} as amount_cny
     from resolved
+    left join customer_matches
+        on resolved.customer_key = customer_matches.customer_key
     left join reps
         on resolved.rep_id = reps.rep_id
         and resolved.attribution_date >= reps.valid_from

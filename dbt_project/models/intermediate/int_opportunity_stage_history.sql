@@ -1,5 +1,19 @@
-{#- Stage changes of both CRMs' opportunities, one row per stage entered, with the time it was
-    left (the next change) — the basis of stage conversion and time in stage. -#}
+{#-
+    Stages entered by the opportunities of both CRMs, one row per stage entered, with the time
+    it was left (the next stage entered): the basis of stage conversion and time in stage.
+
+    - history_origin 'exported': the CRM's own stage history (Zoho Stage History, Fxiaoke
+      商机阶段变更记录), when it holds rows for the opportunity.
+    - history_origin 'derived_from_versions': for an opportunity without exported history (a CRM
+      that exports none, or an opportunity missing from the export), the stages seen in
+      successive raw versions of the opportunity (stg_*_versions), ordered by Modified Time: a
+      row each time the stage differs from the previous version's. entered_at is the Modified
+      Time of the first version showing the stage — an upper bound: the stage may have been
+      entered earlier, between two loads, and a stage entered and left between two loads is
+      not seen at all.
+    Only opportunities that still exist (int_opportunities) keep their history.
+    loaded_at is the newest load behind the row or its opportunity (incremental facts use it).
+-#}
 with
 
 zoho_history as (
@@ -12,44 +26,141 @@ fxiaoke_history as (
     where not is_deleted
 ),
 
+zoho_versions as (
+    select * from {{ ref('stg_zoho__deal_versions') }}
+),
+
+fxiaoke_versions as (
+    select * from {{ ref('stg_fxiaoke__opportunity_versions') }}
+),
+
 opportunities as (
     select * from {{ ref('int_opportunities') }}
 ),
 
-unioned as (
+exported as (
     select
         'zoho' as source_system, deal_id as opportunity_id, source_stage, stage_code, stage_group,
-        stage_order, changed_at as entered_at, changed_by
+        stage_order, changed_at as entered_at, changed_by, loaded_at
     from zoho_history
     union all
     select
         'fxiaoke', opportunity_name, source_stage, stage_code, stage_group,
-        stage_order, changed_at, changed_by
+        stage_order, changed_at, changed_by, loaded_at
     from fxiaoke_history
+),
+
+versions as (
+    select
+        'zoho' as source_system, deal_id as opportunity_id, source_stage, stage_code, stage_group,
+        stage_order, coalesce(modified_at, created_at) as seen_at, first_load_id, modified_by, loaded_at
+    from zoho_versions
+    union all
+    select
+        'fxiaoke', opportunity_name, source_stage, stage_code, stage_group,
+        stage_order, coalesce(modified_at, created_at), first_load_id, modified_by, loaded_at
+    from fxiaoke_versions
+),
+
+opportunities_with_exported_history as (
+    select distinct source_system, opportunity_id
+    from exported
+),
+
+versions_without_exported_history as (
+    select versions.*
+    from versions
+    left join opportunities_with_exported_history as exported_ids
+        on versions.source_system = exported_ids.source_system
+        and versions.opportunity_id = exported_ids.opportunity_id
+    where exported_ids.opportunity_id is null
+),
+
+versions_with_previous as (
+    select
+        versions_without_exported_history.*,
+        lag(source_stage) over (
+            partition by source_system, opportunity_id
+            order by seen_at, first_load_id
+        ) as previous_stage,
+        max(loaded_at) over (partition by source_system, opportunity_id) as opportunity_loaded_at
+    from versions_without_exported_history
+),
+
+derived as (
+    select
+        source_system, opportunity_id, source_stage, stage_code, stage_group,
+        stage_order, seen_at as entered_at, modified_by as changed_by, opportunity_loaded_at as loaded_at
+    from versions_with_previous
+    where previous_stage is null
+        or previous_stage <> source_stage
+),
+
+unioned as (
+    select exported.*, 'exported' as history_origin from exported
+    union all
+    select derived.*, 'derived_from_versions' from derived
+),
+
+with_opportunity as (
+    select
+        opportunities.opportunity_key,
+        unioned.source_system,
+        unioned.opportunity_id,
+        unioned.source_stage,
+        unioned.stage_code,
+        unioned.stage_group,
+        unioned.stage_order,
+        unioned.entered_at,
+        unioned.changed_by,
+        unioned.history_origin,
+        case
+            when opportunities.loaded_at > unioned.loaded_at then opportunities.loaded_at
+            else unioned.loaded_at
+        end as loaded_at
+    from unioned
+    inner join opportunities
+        on opportunities.source_system = unioned.source_system
+        and opportunities.opportunity_id = unioned.opportunity_id
 ),
 
 sequenced as (
     select
-        unioned.*,
-        lead(entered_at) over (partition by source_system, opportunity_id order by entered_at) as exited_at,
-        row_number() over (partition by source_system, opportunity_id order by entered_at) as stage_sequence
-    from unioned
+        with_opportunity.*,
+        lead(entered_at) over (
+            partition by source_system, opportunity_id
+            order by entered_at, stage_order, source_stage
+        ) as left_at,
+        row_number() over (
+            partition by source_system, opportunity_id
+            order by entered_at, stage_order, source_stage
+        ) as stage_sequence,
+        max(loaded_at) over (partition by source_system, opportunity_id) as opportunity_history_loaded_at
+    from with_opportunity
 ),
 
 final as (
     select
         {{ dbt.hash(dbt.concat([
-            'sequenced.source_system', "'|'", 'sequenced.opportunity_id', "'|'",
-            'sequenced.source_stage', "'|'", dbt.cast('sequenced.entered_at', dbt.type_string())
+            'source_system', "'|'", 'opportunity_id', "'|'",
+            'source_stage', "'|'", dbt.cast('entered_at', dbt.type_string())
         ])) }} as stage_change_key,
-        opportunities.opportunity_key,
-        sequenced.*,
-        sequenced.exited_at is null as is_current_stage,
-        {{ dbt.datediff('sequenced.entered_at', 'sequenced.exited_at', 'second') }} / 3600.0 as hours_in_stage
+        opportunity_key,
+        source_system,
+        opportunity_id,
+        source_stage,
+        stage_code,
+        stage_group,
+        stage_order,
+        stage_sequence,
+        entered_at,
+        left_at,
+        left_at is null as is_current_stage,
+        {{ dbt.datediff('entered_at', 'left_at', 'second') }} / 3600.0 as hours_in_stage,
+        changed_by,
+        history_origin,
+        opportunity_history_loaded_at as loaded_at
     from sequenced
-    left join opportunities
-        on opportunities.source_system = sequenced.source_system
-        and opportunities.opportunity_id = sequenced.opportunity_id
 )
 
 select * from final

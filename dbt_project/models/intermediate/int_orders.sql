@@ -23,6 +23,10 @@ customer_lookup as (
     select * from {{ ref('int_customer_lookup') }}
 ),
 
+customer_matches as (
+    select * from {{ ref('int_customer_matches') }}
+),
+
 rep_lookup as (
     select * from {{ ref('int_rep_lookup') }}
 ),
@@ -110,6 +114,7 @@ final as (
     select
         {{ dbt.hash(dbt.concat(['with_customer_and_rep.source_system', "'|'", 'with_customer_and_rep.order_id'])) }} as order_key,
         with_customer_and_rep.*,
+        customer_matches.customer_master_key,
         cast({{ dbt.date_trunc('month', 'with_customer_and_rep.order_date') }} as date) as order_month,
         reps.rep_key,
         reps.region_code,
@@ -119,6 +124,8 @@ final as (
     from with_customer_and_rep
     left join customers
         on with_customer_and_rep.customer_key = customers.customer_key
+    left join customer_matches
+        on with_customer_and_rep.customer_key = customer_matches.customer_key
     left join reps
         on with_customer_and_rep.rep_id = reps.rep_id
         and with_customer_and_rep.order_date >= reps.valid_from

@@ -1,5 +1,5 @@
-{#- Line reference → product_key: 'code:<product code>', 'id:<CRM record id>' or the trimmed
-    lower-case name (unambiguous names only). -#}
+{#- Line reference → product_key (the conformed product): 'code:<product code>', 'id:<CRM
+    record id>' or the trimmed lower-case name (names of one product only). -#}
 with
 
 products as (
@@ -25,7 +25,7 @@ by_name as (
     from products
     where product_name is not null
     group by source_system, {{ match_key('product_name') }}
-    having count(*) = 1
+    having count(distinct product_key) = 1
 ),
 
 final as (

@@ -1,7 +1,13 @@
 {#-
-    Products of both CRMs, one row per CRM product, keyed by product code (or name when a
-    product has no code). A product sold on an order line but missing from the product exports
-    still gets a row (is_inferred), so every line has its product.
+    Products of both CRMs, one row per CRM product (the source rows behind the conformed
+    dim_product), keyed by product code (or name when a product has no code). A product sold on
+    an order line but missing from the product exports still gets a row (is_inferred), so every
+    line has its product.
+    - source_product_key: this CRM row (hash of source_system + product_id);
+    - product_key: the conformed product, shared by the CRMs that sell the same product code
+      (Zoho's English and Fxiaoke's Chinese names of one product); a product without a code is
+      its own product within its CRM;
+    - product_line_code: the category mapped by seed product_line_mapping.
 -#}
 with
 
@@ -23,6 +29,10 @@ zoho_lines as (
 
 fxiaoke_lines as (
     select product_name, product_code from {{ ref('stg_fxiaoke__order_lines') }}
+),
+
+product_line_mapping as (
+    select * from {{ ref('product_line_mapping') }}
 ),
 
 exported_products as (
@@ -93,9 +103,17 @@ all_products as (
 
 final as (
     select
-        {{ dbt.hash(dbt.concat(['source_system', "'|'", 'product_id'])) }} as product_key,
-        all_products.*
+        case
+            when all_products.product_code is not null
+                then {{ dbt.hash(dbt.concat(["'code|'", 'all_products.product_code'])) }}
+            else {{ dbt.hash(dbt.concat(["'name|'", 'all_products.source_system', "'|'", 'all_products.product_id'])) }}
+        end as product_key,
+        {{ dbt.hash(dbt.concat(['all_products.source_system', "'|'", 'all_products.product_id'])) }} as source_product_key,
+        all_products.*,
+        product_line_mapping.product_line_code
     from all_products
+    left join product_line_mapping
+        on {{ match_key('all_products.product_category') }} = {{ match_key('product_line_mapping.source_value') }}
 )
 
 select * from final

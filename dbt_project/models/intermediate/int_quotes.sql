@@ -16,6 +16,10 @@ customer_lookup as (
     select * from {{ ref('int_customer_lookup') }}
 ),
 
+customer_matches as (
+    select * from {{ ref('int_customer_matches') }}
+),
+
 rep_lookup as (
     select * from {{ ref('int_rep_lookup') }}
 ),
@@ -85,9 +89,12 @@ final as (
     select
         {{ dbt.hash(dbt.concat(['resolved.source_system', "'|'", 'resolved.quote_id'])) }} as quote_key,
         resolved.*,
+        customer_matches.customer_master_key,
         fx_rates.rate_to_cny as fx_rate,
         {{ to_money(to_wide_decimal('resolved.amount', 4) ~ ' * fx_rates.rate_to_cny') }} as amount_cny
     from resolved
+    left join customer_matches
+        on resolved.customer_key = customer_matches.customer_key
     left join fx_rates
         on fx_rates.currency = resolved.currency
         and fx_rates.rate_month = cast({{ dbt.date_trunc('month', 'resolved.quoted_at') }} as date)

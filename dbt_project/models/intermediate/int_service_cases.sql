@@ -16,6 +16,10 @@ customer_lookup as (
     select * from {{ ref('int_customer_lookup') }}
 ),
 
+customer_matches as (
+    select * from {{ ref('int_customer_matches') }}
+),
+
 rep_lookup as (
     select * from {{ ref('int_rep_lookup') }}
 ),
@@ -65,6 +69,7 @@ final as (
         {{ dbt.hash(dbt.concat(['unioned.source_system', "'|'", 'unioned.case_id'])) }} as case_key,
         unioned.*,
         coalesce(customer_by_id.customer_key, customer_by_name.customer_key) as customer_key,
+        customer_matches.customer_master_key,
         rep_by_name.rep_id,
         case
             when unioned.resolved_at is not null
@@ -77,6 +82,8 @@ final as (
     left join customer_lookup as customer_by_name
         on customer_by_name.source_system = unioned.source_system
         and customer_by_name.lookup_key = {{ match_key('unioned.customer_name') }}
+    left join customer_matches
+        on customer_matches.customer_key = coalesce(customer_by_id.customer_key, customer_by_name.customer_key)
     left join rep_lookup as rep_by_name
         on rep_by_name.source_system = unioned.source_system
         and rep_by_name.lookup_key = {{ match_key('unioned.owner_name') }}

@@ -14,6 +14,10 @@ customer_lookup as (
     select * from {{ ref('int_customer_lookup') }}
 ),
 
+customer_matches as (
+    select * from {{ ref('int_customer_matches') }}
+),
+
 final as (
     select
         {{ dbt.hash(dbt.concat(["'fxiaoke|'", 'deliveries.delivery_no'])) }} as delivery_key,
@@ -21,6 +25,7 @@ final as (
         deliveries.delivery_no,
         orders.order_key,
         coalesce(customer_by_name.customer_key, orders.customer_key) as customer_key,
+        customer_matches.customer_master_key,
         orders.rep_id,
         deliveries.planned_delivery_date,
         deliveries.delivery_date,
@@ -38,6 +43,8 @@ final as (
     left join customer_lookup as customer_by_name
         on customer_by_name.source_system = 'fxiaoke'
         and customer_by_name.lookup_key = {{ match_key('deliveries.customer_name') }}
+    left join customer_matches
+        on customer_matches.customer_key = coalesce(customer_by_name.customer_key, orders.customer_key)
 )
 
 select * from final

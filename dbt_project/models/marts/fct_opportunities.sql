@@ -14,6 +14,7 @@ final as (
         opportunity_id,
         opportunity_name,
         customer_key,
+        customer_master_key,
         rep_id,
         rep_key,
         region_code,

@@ -1,10 +1,35 @@
-{#- One row per stage an opportunity entered (CRM stage history exports), with the time it left
-    it: stage conversion and time in stage. -#}
+{#-
+    One row per stage an opportunity entered, with the time it left it (entered_at, left_at;
+    left_at null while it is the current stage): stage conversion and time in stage. From the
+    CRM's stage history export where there is one, else derived from successive raw versions of
+    the opportunity (history_origin; see int_opportunity_stage_history).
+
+    Incremental (macro changed_partitions, delete+insert by opportunity_key): all stages of every
+    opportunity with history or versions loaded since the newest row here (a new stage closes
+    the previous one), plus those whose mapped stage changed; the post-hook drops rows that are
+    gone. Full refresh: dbt build --full-refresh --select fct_opportunity_stage_history+
+-#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='opportunity_key',
+    on_schema_change='fail',
+    post_hook="delete from {{ this }} where stage_change_key not in (select stage_change_key from {{ ref('int_opportunity_stage_history') }})"
+) }}
+
 with
 
 stage_history as (
     select * from {{ ref('int_opportunity_stage_history') }}
 ),
+
+{% if is_incremental() %}
+changed_opportunities as (
+    {{ changed_partitions('stage_history', 'opportunity_key', 'stage_change_key', [
+        'stage_code', 'stage_group', 'stage_order', 'stage_sequence', 'left_at'
+    ]) }}
+),
+{% endif %}
 
 final as (
     select
@@ -18,11 +43,18 @@ final as (
         cast(stage_order as integer) as stage_order,
         cast(stage_sequence as integer) as stage_sequence,
         entered_at,
-        exited_at,
+        left_at,
+        -- Deprecated alias of left_at, kept while the KPI marts still read it.
+        left_at as exited_at,
         is_current_stage,
         cast(hours_in_stage as decimal(18, 4)) as hours_in_stage,
-        changed_by
+        changed_by,
+        history_origin,
+        loaded_at
     from stage_history
+    {% if is_incremental() -%}
+    where opportunity_key in (select opportunity_key from changed_opportunities)
+    {%- endif %}
 )
 
 select * from final

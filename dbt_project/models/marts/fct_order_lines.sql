@@ -3,11 +3,13 @@
     date and to the owner rep with the region and team valid on that date. Cancelled / void
     lines stay, flagged is_cancelled; revenue KPIs exclude them.
 
-    Incremental: each run replaces the lines of every order loaded since the newest row here
-    (delete+insert by order_key, so a line removed from an order goes too), drops the lines of
-    orders deleted from the CRM (post-hook), and reprocesses everything when a newer FX sheet or
-    sales roster was loaded (rates and region/team attribution change retroactively).
-    Full-refresh path, after editing a mapping seed or the revenue logic:
+    Incremental (macro changed_partitions): each run replaces, delete+insert by order_key, the
+    lines of every order loaded since the newest row here (a line removed from an order goes
+    too) and of every order whose customer, rep, region, FX rate, product or status mapping
+    resolves differently now (a roster, FX sheet, customer export or seed edit changes old
+    orders without reloading them); the post-hook drops lines that are gone (deleted orders,
+    removed lines). The result equals a full refresh (tests/test_dbt_incremental.py), which
+    stays available:
         dbt build --full-refresh --select fct_order_lines+
 -#}
 {{ config(
@@ -15,11 +17,8 @@
     incremental_strategy='delete+insert',
     unique_key='order_key',
     on_schema_change='fail',
-    post_hook="delete from {{ this }} where order_key not in (select order_key from {{ ref('int_orders') }})"
+    post_hook="delete from {{ this }} where order_line_key not in (select order_line_key from {{ ref('int_order_lines') }})"
 ) }}
--- depends_on: {{ ref('int_orders') }}
--- depends_on: {{ ref('stg_sheets__fx_rates') }}
--- depends_on: {{ ref('stg_sheets__sales_roster') }}
 
 with
 
@@ -28,17 +27,11 @@ order_lines as (
 ),
 
 {% if is_incremental() %}
-reference_loads as (
-    select loaded_at from {{ ref('stg_sheets__fx_rates') }}
-    union all
-    select loaded_at from {{ ref('stg_sheets__sales_roster') }}
-),
-
 changed_orders as (
-    select distinct order_key
-    from order_lines
-    where loaded_at > (select max(loaded_at) from {{ this }})
-        or (select max(loaded_at) from reference_loads) > (select max(loaded_at) from {{ this }})
+    {{ changed_partitions('order_lines', 'order_key', 'order_line_key', [
+        'customer_key', 'customer_master_key', 'product_key', 'rep_id', 'rep_key', 'region_code',
+        'region_name', 'team', 'channel_code', 'fx_rate', 'is_cancelled'
+    ]) }}
 ),
 {% endif %}
 
@@ -51,6 +44,7 @@ final as (
         cast(line_no as integer) as line_no,
         order_date,
         customer_key,
+        customer_master_key,
         product_key,
         rep_id,
         rep_key,

@@ -33,6 +33,7 @@ final as (
         orders.order_number,
         orders.order_date,
         orders.customer_key,
+        orders.customer_master_key,
         orders.rep_id,
         orders.rep_key,
         orders.region_code,

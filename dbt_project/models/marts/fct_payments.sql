@@ -16,6 +16,10 @@ customer_lookup as (
     select * from {{ ref('int_customer_lookup') }}
 ),
 
+customer_matches as (
+    select * from {{ ref('int_customer_matches') }}
+),
+
 rep_lookup as (
     select * from {{ ref('int_rep_lookup') }}
 ),
@@ -58,6 +62,7 @@ final as (
         resolved.payment_month,
         resolved.order_key,
         resolved.customer_key,
+        customer_matches.customer_master_key,
         resolved.rep_id,
         reps.rep_key,
         reps.region_code,
@@ -70,6 +75,8 @@ final as (
         resolved.payment_status,
         resolved.is_void
     from resolved
+    left join customer_matches
+        on resolved.customer_key = customer_matches.customer_key
     left join reps
         on resolved.rep_id = reps.rep_id
         and resolved.payment_date >= reps.valid_from

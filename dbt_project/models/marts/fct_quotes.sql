@@ -14,6 +14,7 @@ final as (
         quote_stage,
         opportunity_key,
         customer_key,
+        customer_master_key,
         rep_id,
         quoted_at,
         cast(quoted_at as date) as quote_date,

@@ -11,6 +11,10 @@ customer_lookup as (
     select * from {{ ref('int_customer_lookup') }}
 ),
 
+customer_matches as (
+    select * from {{ ref('int_customer_matches') }}
+),
+
 roster as (
     select * from {{ ref('stg_sheets__sales_roster') }}
     where not is_deleted
@@ -49,6 +53,7 @@ final as (
         resolved.survey_id,
         resolved.survey_date,
         resolved.customer_key,
+        customer_matches.customer_master_key,
         resolved.customer_name,
         resolved.rep_id,
         reps.rep_key,
@@ -56,6 +61,8 @@ final as (
         reps.team,
         cast(resolved.score as decimal(9, 4)) as score
     from resolved
+    left join customer_matches
+        on resolved.customer_key = customer_matches.customer_key
     left join reps
         on resolved.rep_id = reps.rep_id
         and resolved.survey_date >= reps.valid_from

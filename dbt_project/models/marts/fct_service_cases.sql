@@ -24,6 +24,7 @@ final as (
         cast(hours_to_resolve as decimal(18, 4)) as hours_to_resolve,
         coalesce(is_property_incident, false) as is_property_incident,
         customer_key,
+        customer_master_key,
         rep_id
     from service_cases
 )

@@ -1,0 +1,41 @@
+{#- Every version of every 纷享销客 商机 the raw zone holds, one row per 商机名称 × 最后修改时间 ×
+    销售阶段, stage mapped by seed stage_mapping. The basis of stage history derived from versions,
+    for opportunities whose 商机阶段变更记录 was not exported (int_opportunity_stage_history). -#}
+with
+
+source as (
+    select * from {{ source('fxiaoke', 'opportunities') }}
+),
+
+stage_mapping as (
+    select * from {{ ref('stage_mapping') }}
+    where source_system = 'fxiaoke'
+),
+
+versions as (
+    select
+        opportunity_name,
+        sales_stage as source_stage,
+        min(created_time) as created_at,
+        last_modified_time as modified_at,
+        max(last_modified_by) as modified_by,
+        min(_load_id) as first_load_id,
+        max(_loaded_at) as loaded_at
+    from source
+    where opportunity_name is not null
+        and sales_stage is not null
+    group by opportunity_name, sales_stage, last_modified_time
+),
+
+mapped as (
+    select
+        versions.*,
+        stage_mapping.stage_code,
+        stage_mapping.stage_group,
+        stage_mapping.stage_order
+    from versions
+    left join stage_mapping
+        on {{ match_key('versions.source_stage') }} = {{ match_key('stage_mapping.source_stage') }}
+)
+
+select * from mapped

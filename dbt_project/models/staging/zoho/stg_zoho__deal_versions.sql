@@ -1,0 +1,42 @@
+{#- Every version of every Zoho Deal the raw zone holds (the raw zone is append-only: each load
+    of a deal adds a row), one row per deal × Modified Time × stage, stage mapped by seed
+    stage_mapping. The basis of stage history derived from versions, for deals whose Stage
+    History was not exported (int_opportunity_stage_history). -#}
+with
+
+source as (
+    select * from {{ source('zoho', 'deals') }}
+),
+
+stage_mapping as (
+    select * from {{ ref('stage_mapping') }}
+    where source_system = 'zoho'
+),
+
+versions as (
+    select
+        record_id as deal_id,
+        stage as source_stage,
+        min(created_time) as created_at,
+        modified_time as modified_at,
+        max(modified_by) as modified_by,
+        min(_load_id) as first_load_id,
+        max(_loaded_at) as loaded_at
+    from source
+    where record_id is not null
+        and stage is not null
+    group by record_id, stage, modified_time
+),
+
+mapped as (
+    select
+        versions.*,
+        stage_mapping.stage_code,
+        stage_mapping.stage_group,
+        stage_mapping.stage_order
+    from versions
+    left join stage_mapping
+        on {{ match_key('versions.source_stage') }} = {{ match_key('stage_mapping.source_stage') }}
+)
+
+select * from mapped
