@@ -23,7 +23,8 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 benchmark: $(STAMP)
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/ingest_throughput.py
+	$(BIN)/python benchmarks/pipeline.py --scale 5
 
 dagster-dev: $(STAMP)
 	$(BIN)/dagster dev -m orchestration.definitions
