@@ -1,6 +1,7 @@
 {#-
     One row per rep × month and quarter up to the as-of date (KPI_DEFINITIONS; current periods
-    to date): every rep with an assignment in the period, zeros when nothing happened.
+    to date): every rep with an assignment in the period, zeros when nothing happened, and a rep
+    who left for as long as facts (closed opportunities, activities, surveys) still name them.
 
         revenue, orders, new_customers, revenue_target, attainment   from kpi_attainment
         win_rate          won / (won + lost) of the rep's opportunities closed in the period
@@ -35,6 +36,7 @@ scopes as (
 periods as (
     select * from {{ ref('int_targets__periods') }}
     where period_grain in ('month', 'quarter')
+        and is_reporting_period
 ),
 
 opportunities as (
@@ -61,13 +63,11 @@ commission_tiers as (
     select * from {{ ref('commission_tiers') }}
 ),
 
-rep_periods as (
+rep_metrics as (
     select
         attainment.period_grain,
         attainment.period_start,
         attainment.scope_id as rep_id,
-        max(attainment.scope_name) as rep_name,
-        max(attainment.parent_scope_id) as region_code,
         coalesce(max(case when attainment.metric = 'revenue' then attainment.actual end), 0) as revenue,
         max(case when attainment.metric = 'revenue' then attainment.target end) as revenue_target,
         max(case when attainment.metric = 'revenue' then attainment.attainment end) as attainment,
@@ -162,9 +162,30 @@ survey_scores as (
     group by 1, 2, 3
 ),
 
+rep_periods as (
+    -- a rep appears when active (kpi_attainment) or when any fact still names them (a rep who
+    -- left keeps the opportunities closed and surveys taken after they went)
+    select period_grain, period_start, rep_id from rep_metrics
+    union
+    select period_grain, period_start, rep_id from closed_opportunities where rep_id is not null
+    union
+    select period_grain, period_start, rep_id from activity_counts where rep_id is not null
+    union
+    select period_grain, period_start, rep_id from survey_scores where rep_id is not null
+),
+
 combined as (
     select
         rep_periods.*,
+        coalesce(scopes.scope_name, rep_periods.rep_id) as rep_name,
+        scopes.parent_scope_id as region_code,
+        coalesce(rep_metrics.revenue, 0) as revenue,
+        rep_metrics.revenue_target,
+        rep_metrics.attainment,
+        rep_metrics.rank_in_region,
+        coalesce(rep_metrics.volume, 0) as volume,
+        coalesce(rep_metrics.orders, 0) as orders,
+        coalesce(rep_metrics.new_customers, 0) as new_customers,
         periods.working_days_elapsed,
         scopes.team_id as team_name,
         regions.region_name,
@@ -182,12 +203,16 @@ combined as (
     inner join periods
         on periods.period_grain = rep_periods.period_grain
         and periods.period_start = rep_periods.period_start
+    left join rep_metrics
+        on rep_metrics.period_grain = rep_periods.period_grain
+        and rep_metrics.period_start = rep_periods.period_start
+        and rep_metrics.rep_id = rep_periods.rep_id
     left join scopes
         on scopes.period_grain = rep_periods.period_grain
         and scopes.period_start = rep_periods.period_start
         and scopes.scope_id = rep_periods.rep_id
     left join regions
-        on regions.region_code = rep_periods.region_code
+        on regions.region_code = scopes.parent_scope_id
     left join closed_opportunities
         on closed_opportunities.period_grain = rep_periods.period_grain
         and closed_opportunities.period_start = rep_periods.period_start

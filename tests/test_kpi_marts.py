@@ -1,0 +1,277 @@
+"""The KPI marts of the published warehouse against an independent pandas computation from the
+demo generator's own records (`demo_truth`): the same figure, reached without the warehouse.
+
+Each check follows ../shared/KPI_DEFINITIONS.md literally on the truth frames — revenue of
+non-cancelled lines by order date and the owner's region on that date, win rate by close date,
+and so on — and compares it with the mart a BI tool would read.
+"""
+from __future__ import annotations
+
+import math
+
+import duckdb
+import pandas as pd
+import pytest
+
+pytestmark = pytest.mark.slow
+
+MONEY_TOLERANCE = 0.05  # CNY: the warehouse rounds each line to 4 decimals
+RATIO_TOLERANCE = 1e-9
+
+
+@pytest.fixture(scope="module")
+def marts(published):
+    con = duckdb.connect(str(published.published_db), read_only=True)
+    yield lambda sql: con.execute(sql).df()
+    con.close()
+
+
+@pytest.fixture(scope="module")
+def as_of(marts) -> pd.Timestamp:
+    value = marts("select max(as_of_date) as d from marts.kpi_attainment")["d"].iloc[0]
+    return pd.Timestamp(value)
+
+
+@pytest.fixture(scope="module")
+def truth_lines(demo_truth, as_of) -> pd.DataFrame:
+    lines = demo_truth.order_lines
+    lines = lines[~lines["is_cancelled"] & (lines["order_date"] <= as_of)].copy()
+    lines["quarter_start"] = lines["order_date"].dt.to_period("Q").dt.start_time
+    lines["month_start"] = lines["order_date"].dt.to_period("M").dt.start_time
+    return lines
+
+
+def _quarter_start(dates: pd.Series) -> pd.Series:
+    return dates.dt.to_period("Q").dt.start_time
+
+
+def _assert_frames_match(expected: pd.DataFrame, actual: pd.DataFrame, keys: list[str], value: str,
+                         tolerance: float) -> None:
+    merged = expected.merge(actual, on=keys, how="outer", suffixes=("_truth", "_mart"), indicator=True)
+    missing = merged[merged["_merge"] != "both"]
+    assert missing.empty, f"rows only on one side:\n{missing.head(20)}"
+    truth, mart = merged[f"{value}_truth"].astype(float), merged[f"{value}_mart"].astype(float)
+    both_null = truth.isna() & mart.isna()
+    off = merged[~both_null & ~((truth - mart).abs() <= tolerance)]
+    assert off.empty, f"{value} differs for {len(off)} rows:\n{off.head(20)}"
+
+
+def test_revenue_by_region_and_quarter(marts, truth_lines):
+    expected = (truth_lines.groupby(["region", "quarter_start"], as_index=False)["revenue_cny"].sum()
+                .rename(columns={"region": "scope_name", "quarter_start": "period_start", "revenue_cny": "actual"}))
+    actual = marts("""
+        select scope_name, period_start, actual from marts.kpi_attainment
+        where scope_type = 'region' and period_grain = 'quarter' and metric = 'revenue' and to_date_label <> 'future'
+    """)
+    actual["period_start"] = pd.to_datetime(actual["period_start"])
+    actual = actual[actual["actual"] != 0]  # active regions without sales in a quarter: zero rows
+    _assert_frames_match(expected, actual, ["scope_name", "period_start"], "actual", MONEY_TOLERANCE)
+
+
+def test_company_revenue_by_month_adds_up(marts, truth_lines):
+    expected = (truth_lines.groupby("month_start", as_index=False)["revenue_cny"].sum()
+                .rename(columns={"month_start": "period_start", "revenue_cny": "actual"}))
+    actual = marts("""
+        select period_start, actual from marts.kpi_attainment
+        where scope_type = 'company' and period_grain = 'month' and metric = 'revenue' and to_date_label <> 'future'
+    """)
+    actual["period_start"] = pd.to_datetime(actual["period_start"])
+    _assert_frames_match(expected, actual, ["period_start"], "actual", MONEY_TOLERANCE)
+
+
+def test_attainment_by_rep_against_explicit_monthly_targets(marts, demo_truth, truth_lines, as_of):
+    targets = demo_truth.targets
+    targets = targets[(targets["scope_type"] == "rep") & (targets["metric"] == "revenue")].copy()
+    targets["period_start"] = pd.to_datetime(targets["period"] + "-01")
+    targets = targets[targets["period_start"] <= as_of]
+    revenue = truth_lines.groupby(["rep_id", "month_start"], as_index=False)["revenue_cny"].sum()
+    expected = targets.merge(revenue, left_on=["scope", "period_start"], right_on=["rep_id", "month_start"], how="left")
+    expected["revenue_cny"] = expected["revenue_cny"].fillna(0.0)
+    expected["attainment"] = expected["revenue_cny"] / expected["target"]
+    expected = expected.rename(columns={"scope": "scope_id"})[["scope_id", "period_start", "attainment"]]
+    assert len(expected) > 0
+
+    actual = marts("""
+        select scope_id, period_start, attainment from marts.kpi_attainment
+        where scope_type = 'rep' and period_grain = 'month' and metric = 'revenue' and target_source = 'explicit'
+            and to_date_label <> 'future'
+    """)
+    actual["period_start"] = pd.to_datetime(actual["period_start"])
+    _assert_frames_match(expected, actual, ["scope_id", "period_start"], "attainment", 1e-6)
+
+    scorecard = marts("""
+        select rep_id as scope_id, period_start, attainment from marts.kpi_rep_scorecard
+        where period_grain = 'month'
+    """)
+    scorecard["period_start"] = pd.to_datetime(scorecard["period_start"])
+    _assert_frames_match(expected, scorecard.merge(expected[["scope_id", "period_start"]]),
+                         ["scope_id", "period_start"], "attainment", 1e-6)
+
+
+@pytest.fixture(scope="module")
+def first_period(marts) -> pd.Timestamp:
+    """The marts report from the period of the first order on (no earlier history)."""
+    return pd.Timestamp(marts("select min(period_start) as d from marts.kpi_attainment")["d"].iloc[0])
+
+
+@pytest.fixture(scope="module")
+def closed_opportunities(demo_truth, as_of, first_period) -> pd.DataFrame:
+    opportunities = demo_truth.opportunities
+    closed = opportunities[opportunities["stage_group"].isin(["won", "lost"])
+                           & (opportunities["close_date"] >= first_period)
+                           & (opportunities["close_date"] <= as_of)].copy()
+    closed["quarter_start"] = _quarter_start(closed["close_date"])
+    closed["is_won"] = closed["stage_group"] == "won"
+    return closed
+
+
+def test_win_rate_by_quarter_company_and_rep(marts, closed_opportunities):
+    company = (closed_opportunities.groupby("quarter_start")["is_won"].mean()
+               .rename("actual").reset_index().rename(columns={"quarter_start": "period_start"}))
+    actual = marts("""
+        select period_start, actual from marts.kpi_benchmark
+        where kpi = 'win_rate' and scope_type = 'company' and period_grain = 'quarter'
+    """)
+    actual["period_start"] = pd.to_datetime(actual["period_start"])
+    _assert_frames_match(company, actual, ["period_start"], "actual", RATIO_TOLERANCE)
+
+    by_rep = (closed_opportunities.groupby(["rep_id", "quarter_start"])["is_won"].mean()
+              .rename("win_rate").reset_index().rename(columns={"quarter_start": "period_start"}))
+    scorecard = marts("""
+        select rep_id, period_start, win_rate from marts.kpi_rep_scorecard
+        where period_grain = 'quarter' and win_rate is not null
+    """)
+    scorecard["period_start"] = pd.to_datetime(scorecard["period_start"])
+    _assert_frames_match(by_rep, scorecard, ["rep_id", "period_start"], "win_rate", RATIO_TOLERANCE)
+
+
+def test_average_deal_size_by_quarter(marts, closed_opportunities):
+    won = closed_opportunities[closed_opportunities["is_won"]]
+    company = (won.groupby("quarter_start")["amount_cny"].mean().rename("actual").reset_index()
+               .rename(columns={"quarter_start": "period_start"}))
+    actual = marts("""
+        select period_start, actual from marts.kpi_benchmark
+        where kpi = 'avg_deal_size' and scope_type = 'company' and period_grain = 'quarter' and actual is not null
+    """)
+    actual["period_start"] = pd.to_datetime(actual["period_start"])
+    _assert_frames_match(company, actual, ["period_start"], "actual", MONEY_TOLERANCE)
+
+    by_rep = (won.groupby(["rep_id", "quarter_start"])["amount_cny"].mean().rename("avg_deal_size").reset_index()
+              .rename(columns={"quarter_start": "period_start"}))
+    scorecard = marts("""
+        select rep_id, period_start, avg_deal_size from marts.kpi_rep_scorecard
+        where period_grain = 'quarter' and avg_deal_size is not null
+    """)
+    scorecard["period_start"] = pd.to_datetime(scorecard["period_start"])
+    _assert_frames_match(by_rep, scorecard, ["rep_id", "period_start"], "avg_deal_size", MONEY_TOLERANCE)
+
+
+def test_new_customers_by_quarter_and_region_of_the_first_order(marts, demo_truth, as_of):
+    orders = demo_truth.orders
+    orders = orders[~orders["is_cancelled"]].sort_values(["order_date", "created_time", "order_id"])
+    first = orders.drop_duplicates("customer_key", keep="first")
+    first = first[first["order_date"] <= as_of].assign(period_start=lambda f: _quarter_start(f["order_date"]))
+
+    company = first.groupby("period_start").size().rename("actual").reset_index()
+    actual = marts("""
+        select period_start, actual from marts.kpi_attainment
+        where scope_type = 'company' and period_grain = 'quarter' and metric = 'new_customers' and to_date_label <> 'future'
+    """)
+    actual["period_start"] = pd.to_datetime(actual["period_start"])
+    _assert_frames_match(company, actual[actual["actual"] > 0], ["period_start"], "actual", 0)
+
+    by_region = (first.groupby(["region", "period_start"]).size().rename("actual").reset_index()
+                 .rename(columns={"region": "scope_name"}))
+    regional = marts("""
+        select scope_name, period_start, actual from marts.kpi_attainment
+        where scope_type = 'region' and period_grain = 'quarter' and metric = 'new_customers' and actual > 0
+    """)
+    regional["period_start"] = pd.to_datetime(regional["period_start"])
+    _assert_frames_match(by_region, regional, ["scope_name", "period_start"], "actual", 0)
+
+
+def test_on_time_delivery_rate_by_quarter(marts, demo_truth, as_of):
+    deliveries = demo_truth.deliveries
+    due = deliveries[(deliveries["promised_date"] <= as_of) | deliveries["actual_date"].notna()].copy()
+    due["on_time"] = due["actual_date"].notna() & (due["actual_date"] <= due["promised_date"])
+    due["period_start"] = _quarter_start(due["promised_date"])
+    expected = due.groupby("period_start")["on_time"].mean().rename("on_time_delivery_rate").reset_index()
+    actual = marts("""
+        select period_start, on_time_delivery_rate from marts.kpi_service_quality
+        where scope_type = 'company' and period_grain = 'quarter' and deliveries > 0
+    """)
+    actual["period_start"] = pd.to_datetime(actual["period_start"])
+    _assert_frames_match(expected, actual, ["period_start"], "on_time_delivery_rate", RATIO_TOLERANCE)
+    late = marts("select sum(deliveries - on_time_deliveries) as late from marts.kpi_service_quality "
+                 "where scope_type = 'company' and period_grain = 'year'")["late"].iloc[0]
+    assert late == int((~due["on_time"]).sum()) > 0
+
+
+def test_market_share_by_region_and_quarter(marts, demo_truth, truth_lines):
+    market = demo_truth.market_size.copy()
+    market["period_start"] = pd.PeriodIndex(market["period"].str.replace("-", ""), freq="Q").start_time
+    own = truth_lines.groupby(["region", "quarter_start"], as_index=False)["revenue_cny"].sum()
+    expected = market.merge(own, left_on=["region", "period_start"], right_on=["region", "quarter_start"], how="left")
+    expected["market_share"] = expected["revenue_cny"].fillna(0.0) / expected["market_size"]
+    expected = expected.rename(columns={"region": "region_name"})[["region_name", "period_start", "market_share"]]
+
+    actual = marts("""
+        select region_name, period_start, market_share from marts.kpi_market_share
+        where period_grain = 'quarter' and has_market_data
+    """)
+    actual["period_start"] = pd.to_datetime(actual["period_start"])
+    _assert_frames_match(expected, actual, ["region_name", "period_start"], "market_share", 1e-9)
+
+    leaders = demo_truth.competitor_sales.sort_values("competitor_sales").groupby(["region", "period"]).tail(1)
+    relative = market.merge(leaders, on=["region", "period"]).merge(
+        own, left_on=["region", "period_start"], right_on=["region", "quarter_start"])
+    relative["relative_market_share"] = relative["revenue_cny"] / relative["competitor_sales"]
+    mart = marts("select region_name, period_start, relative_market_share from marts.kpi_market_share "
+                 "where period_grain = 'quarter' and has_market_data")
+    mart["period_start"] = pd.to_datetime(mart["period_start"])
+    _assert_frames_match(relative.rename(columns={"region": "region_name"})[
+        ["region_name", "period_start", "relative_market_share"]], mart,
+        ["region_name", "period_start"], "relative_market_share", 1e-9)
+
+
+def test_quarters_without_market_research_keep_their_row(marts):
+    rows = marts("select * from marts.kpi_market_share where period_grain = 'quarter' and not has_market_data")
+    assert len(rows) > 0
+    assert rows["market_share"].isna().all() and (rows["own_revenue"] > 0).all()
+
+
+def test_every_active_rep_has_a_scorecard_row_every_month(marts, demo_truth, as_of):
+    reps = demo_truth.reps.copy()
+    reps["valid_from"] = pd.to_datetime(reps["valid_from"])
+    reps["valid_to"] = pd.to_datetime(reps["valid_to"])
+    month = pd.Timestamp(as_of.year, as_of.month, 1)
+    active = reps[(reps["valid_from"] <= as_of) & (reps["valid_to"].isna() | (reps["valid_to"] >= month))]
+    card = marts(f"select rep_id, revenue from marts.kpi_rep_scorecard "
+                 f"where period_grain = 'month' and period_start = '{month.date()}'")
+    assert set(active["rep_id"]) <= set(card["rep_id"])
+    assert card["revenue"].notna().all()
+
+
+def test_unreasonable_target_is_flagged(marts):
+    flagged = marts("""
+        select scope_name, period_start from marts.kpi_targets
+        where is_unreasonable and target_source = 'explicit' and scope_type = 'region' and metric = 'revenue'
+    """)
+    assert ("西南", pd.Timestamp("2026-04-01").date()) in {
+        (row.scope_name, pd.Timestamp(row.period_start).date()) for row in flagged.itertuples()}
+
+
+def test_decomposed_months_add_up_to_their_quarter(marts):
+    sums = marts("""
+        select quarter.scope_id, quarter.period_start, quarter.target_value, sum(month.target_value) as months
+        from marts.kpi_targets as quarter
+        inner join marts.kpi_targets as month
+            on month.scope_type = quarter.scope_type and month.scope_id = quarter.scope_id
+            and month.metric = quarter.metric and month.period_grain = 'month'
+            and month.period_start >= quarter.period_start and month.period_start < quarter.period_end
+        where quarter.period_grain = 'quarter' and quarter.scope_type = 'region' and quarter.metric = 'revenue'
+            and quarter.target_source = 'explicit'
+        group by all
+    """)
+    assert len(sums) > 0
+    assert all(math.isclose(a, b, rel_tol=1e-9) for a, b in zip(sums["target_value"], sums["months"]))
