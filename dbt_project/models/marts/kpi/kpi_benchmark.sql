@@ -221,7 +221,12 @@ best_peers as (
 
 external_benchmarks as (
     select
-        case benchmarks.source_kpi when 'csat' then 'csat' else coalesce(benchmarks.metric, benchmarks.source_kpi) end as kpi,
+        -- the sheet's metric codes (target_vocabulary) → this mart's KPI codes
+        case coalesce(benchmarks.metric, benchmarks.source_kpi)
+            when 'satisfaction' then 'csat'
+            when 'deal_size' then 'avg_deal_size'
+            else coalesce(benchmarks.metric, benchmarks.source_kpi)
+        end as kpi,
         benchmarks.period_grain,
         benchmarks.period_start,
         benchmarks.scope_type,
