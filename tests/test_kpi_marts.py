@@ -305,3 +305,16 @@ def test_quote_response_against_the_four_hour_target(marts, demo_truth, as_of, f
     actual["period_start"] = pd.to_datetime(actual["period_start"])
     _assert_frames_match(expected, actual, ["period_start"], "quotes_within_target", 0)
     _assert_frames_match(expected, actual, ["period_start"], "median_quote_response_hours", 1e-6)
+
+
+@pytest.mark.parametrize("table, columns", [
+    ("kpi_attainment", ["period_grain", "period_start", "scope_type", "scope_id", "scope_name", "metric", "actual",
+                        "target", "gap", "attainment", "run_rate_forecast", "rank_in_peers"]),
+    ("kpi_rep_scorecard", ["period_grain", "period_start", "rep_id", "rep_name", "region_name", "team_name", "revenue",
+                           "revenue_target", "attainment", "orders", "new_customers", "win_rate", "avg_deal_size",
+                           "sales_cycle_days", "calls_per_day", "visits", "csat", "rank_in_region", "commission"]),
+])
+def test_dashboard_column_contract(marts, table, columns):
+    """BI dashboards are built on these names (issue 7): columns may be added, never renamed."""
+    present = set(marts(f"select * from marts.{table} limit 0").columns)
+    assert set(columns) <= present, set(columns) - present
