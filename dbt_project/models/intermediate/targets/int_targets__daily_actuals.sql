@@ -5,7 +5,8 @@
         revenue        Σ revenue_cny of lines of non-cancelled orders, by order date
         volume         Σ quantity of the same lines
         orders         distinct non-cancelled orders (an order has one date, so days add up)
-        new_customers  customers whose first non-cancelled order is on that day
+        new_customers  customers whose first non-cancelled order is on that day (a real customer:
+                       customer_master_key, one customer even when both CRMs hold it)
         collections    Σ amount_cny of payments not void, by payment date
 
     Scope of a fact: company; the owner rep (rep) and the region and team valid on the fact's
@@ -69,14 +70,14 @@ revenue_lines as (
 first_orders as (
     select
         order_date as date_day,
-        customer_key,
+        customer_master_key,
         region_code,
         team,
         rep_id,
         cast(null as {{ dbt.type_string() }}) as product_line,
         channel_code,
         row_number() over (
-            partition by customer_key
+            partition by customer_master_key
             order by order_date, created_at, order_key
         ) as order_rank
     from orders

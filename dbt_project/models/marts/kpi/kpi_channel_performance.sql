@@ -3,7 +3,8 @@
     as-of date:
 
         revenue, orders, customers_served   revenue (KPI_DEFINITIONS), distinct orders and distinct
-                                            customers with a non-cancelled order of the channel
+                                            real customers (customer_master_key) with a
+                                            non-cancelled order of the channel
         revenue_share        the channel's share of the scope's revenue in the period
         growth_vs_previous   revenue / previous period's revenue − 1
         growth_yoy           revenue / same period last year − 1, like for like: for the
@@ -51,7 +52,7 @@ figures as (
         count(distinct case when lines_by_scope.order_date between periods.period_start and periods.as_of_date
             then lines_by_scope.order_key end) as orders,
         count(distinct case when lines_by_scope.order_date between periods.period_start and periods.as_of_date
-            then lines_by_scope.customer_key end) as customers_served,
+            then lines_by_scope.customer_master_key end) as customers_served,
         sum(case when lines_by_scope.order_date >= periods.previous_period_start
                 and lines_by_scope.order_date < periods.period_start
             then lines_by_scope.revenue_cny else 0 end) as revenue_previous_period,

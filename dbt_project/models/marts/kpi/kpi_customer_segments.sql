@@ -1,6 +1,7 @@
 {#-
-    Customer segments, RFM and priority per customer × as-of month (KPI_DEFINITIONS
-    "Activities and customers"). Each month is seen as of its last day (the as-of date for the
+    Customer segments, RFM and priority per real customer × as-of month (KPI_DEFINITIONS
+    "Activities and customers"). A real customer is a customer_master_key: one customer even
+    when both CRMs hold it; name and owner are those of its master record's latest version. Each month is seen as of its last day (the as-of date for the
     current month), over the trailing var kpi_segment_window_months (12) months:
 
         revenue_12m / orders_12m / recency_days    monetary, frequency, recency
@@ -67,29 +68,50 @@ snapshots as (
     from periods
 ),
 
+real_customers as (
+    select
+        customer_master_key,
+        customer_key,
+        customer_name,
+        owner_rep_id,
+        created_date,
+        first_order_date
+    from (
+        select
+            customers.*,
+            row_number() over (
+                partition by customer_master_key
+                order by case when is_master_record then 0 else 1 end, valid_from desc, customer_key
+            ) as record_rank
+        from customers
+    ) as ranked
+    where record_rank = 1
+),
+
 customer_snapshots as (
     select
         snapshots.*,
-        customers.customer_key,
-        customers.customer_name,
-        customers.owner_rep_id
+        real_customers.customer_master_key,
+        real_customers.customer_key,
+        real_customers.customer_name,
+        real_customers.owner_rep_id
     from snapshots
-    cross join customers
-    where customers.created_date is null
-        or customers.created_date <= snapshots.snapshot_date
-        or customers.first_order_date <= snapshots.snapshot_date
+    cross join real_customers
+    where real_customers.created_date is null
+        or real_customers.created_date <= snapshots.snapshot_date
+        or real_customers.first_order_date <= snapshots.snapshot_date
 ),
 
 orders_by_day as (
-    select customer_key, order_date, count(distinct order_key) as orders, sum(revenue_cny) as revenue
+    select customer_master_key, order_date, count(distinct order_key) as orders, sum(revenue_cny) as revenue
     from order_lines
-    group by customer_key, order_date
+    group by customer_master_key, order_date
 ),
 
 purchase_figures as (
     select
         customer_snapshots.as_of_month,
-        customer_snapshots.customer_key,
+        customer_snapshots.customer_master_key,
         sum(case when orders_by_day.order_date > customer_snapshots.window_start_exclusive
             then orders_by_day.revenue else 0 end) as revenue_12m,
         sum(case when orders_by_day.order_date > customer_snapshots.window_start_exclusive
@@ -98,7 +120,7 @@ purchase_figures as (
         max(orders_by_day.order_date) as last_order_date
     from customer_snapshots
     inner join orders_by_day
-        on orders_by_day.customer_key = customer_snapshots.customer_key
+        on orders_by_day.customer_master_key = customer_snapshots.customer_master_key
         and orders_by_day.order_date <= customer_snapshots.snapshot_date
     group by 1, 2
 ),
@@ -129,11 +151,11 @@ opportunities_with_history as (
 open_pipeline_by_history as (
     select
         customer_snapshots.as_of_month,
-        opportunities.customer_key,
+        opportunities.customer_master_key,
         sum(opportunities.amount_cny * stage_spells.default_probability) as weighted_open_pipeline
     from customer_snapshots
     inner join opportunities
-        on opportunities.customer_key = customer_snapshots.customer_key
+        on opportunities.customer_master_key = customer_snapshots.customer_master_key
     inner join stage_spells
         on stage_spells.opportunity_key = opportunities.opportunity_key
         and stage_spells.entered_date <= customer_snapshots.snapshot_date
@@ -145,11 +167,11 @@ open_pipeline_by_history as (
 open_pipeline_without_history as (
     select
         customer_snapshots.as_of_month,
-        opportunities.customer_key,
+        opportunities.customer_master_key,
         sum(opportunities.weighted_amount_cny) as weighted_open_pipeline
     from customer_snapshots
     inner join opportunities
-        on opportunities.customer_key = customer_snapshots.customer_key
+        on opportunities.customer_master_key = customer_snapshots.customer_master_key
         and opportunities.is_open
         and opportunities.created_date <= customer_snapshots.snapshot_date
     left join opportunities_with_history
@@ -161,11 +183,11 @@ open_pipeline_without_history as (
 last_follow_ups as (
     select
         customer_snapshots.as_of_month,
-        activities.customer_key,
+        activities.customer_master_key,
         max(activities.activity_at) as last_follow_up_at
     from customer_snapshots
     inner join activities
-        on activities.customer_key = customer_snapshots.customer_key
+        on activities.customer_master_key = customer_snapshots.customer_master_key
         and activities.activity_date <= customer_snapshots.snapshot_date
     group by 1, 2
 ),
@@ -184,16 +206,16 @@ figures as (
     from customer_snapshots
     left join purchase_figures
         on purchase_figures.as_of_month = customer_snapshots.as_of_month
-        and purchase_figures.customer_key = customer_snapshots.customer_key
+        and purchase_figures.customer_master_key = customer_snapshots.customer_master_key
     left join open_pipeline_by_history
         on open_pipeline_by_history.as_of_month = customer_snapshots.as_of_month
-        and open_pipeline_by_history.customer_key = customer_snapshots.customer_key
+        and open_pipeline_by_history.customer_master_key = customer_snapshots.customer_master_key
     left join open_pipeline_without_history
         on open_pipeline_without_history.as_of_month = customer_snapshots.as_of_month
-        and open_pipeline_without_history.customer_key = customer_snapshots.customer_key
+        and open_pipeline_without_history.customer_master_key = customer_snapshots.customer_master_key
     left join last_follow_ups
         on last_follow_ups.as_of_month = customer_snapshots.as_of_month
-        and last_follow_ups.customer_key = customer_snapshots.customer_key
+        and last_follow_ups.customer_master_key = customer_snapshots.customer_master_key
 ),
 
 revenue_ranked as (
@@ -201,7 +223,7 @@ revenue_ranked as (
         figures.*,
         case when revenue_12m > 0 then row_number() over (
             partition by as_of_month, case when revenue_12m > 0 then 1 else 0 end
-            order by revenue_12m desc, customer_key
+            order by revenue_12m desc, customer_master_key
         ) end as revenue_rank,
         sum(case when revenue_12m > 0 then 1 else 0 end) over (partition by as_of_month) as buying_customers
     from figures
@@ -260,6 +282,7 @@ final as (
     select
         as_of_month,
         snapshot_date,
+        customer_master_key,
         customer_key,
         customer_name,
         owner_rep_id,
@@ -278,7 +301,7 @@ final as (
         cast(priority_score as decimal(38, 6)) as priority_score,
         cast(row_number() over (
             partition by as_of_month, owner_rep_id
-            order by priority_score desc, customer_key
+            order by priority_score desc, customer_master_key
         ) as integer) as priority_rank_in_book,
         last_follow_up_at
     from scored

@@ -12,6 +12,7 @@
         visits            visits in the period
         follow_up_coverage  share of the rep's active customers (a non-cancelled order of the
                           rep in the period) with a follow-up activity of the rep in the period
+                          (customers are real customers: customer_master_key)
         csat              mean survey score (0–100) of the rep's surveys in the period
         rank_in_region    dense rank of revenue attainment among the reps of the same region
         commission        revenue × rate of the seed commission_tiers tier the attainment
@@ -114,7 +115,7 @@ active_customers as (
         periods.period_grain,
         periods.period_start,
         order_lines.rep_id,
-        order_lines.customer_key
+        order_lines.customer_master_key
     from order_lines
     inner join periods
         on order_lines.order_date between periods.period_start and least(periods.period_end, periods.as_of_date)
@@ -126,11 +127,11 @@ followed_up_customers as (
         periods.period_grain,
         periods.period_start,
         activities.rep_id,
-        activities.customer_key
+        activities.customer_master_key
     from activities
     inner join periods
         on activities.activity_date between periods.period_start and least(periods.period_end, periods.as_of_date)
-    where activities.customer_key is not null
+    where activities.customer_master_key is not null
 ),
 
 follow_up_coverage as (
@@ -139,13 +140,13 @@ follow_up_coverage as (
         active_customers.period_start,
         active_customers.rep_id,
         count(*) as active_customers,
-        count(followed_up_customers.customer_key) as followed_up_customers
+        count(followed_up_customers.customer_master_key) as followed_up_customers
     from active_customers
     left join followed_up_customers
         on followed_up_customers.period_grain = active_customers.period_grain
         and followed_up_customers.period_start = active_customers.period_start
         and followed_up_customers.rep_id = active_customers.rep_id
-        and followed_up_customers.customer_key = active_customers.customer_key
+        and followed_up_customers.customer_master_key = active_customers.customer_master_key
     group by 1, 2, 3
 ),
 
