@@ -11,7 +11,6 @@ from pathlib import Path
 import duckdb
 
 from ingestion.csv_reader import read_csv
-from ingestion.errors import RejectedFile
 from ingestion.json_reader import read_json
 from ingestion.source_table import Normaliser, SourceTable
 from ingestion.sql import quote

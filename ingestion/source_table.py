@@ -65,7 +65,7 @@ class SourceTable:
         positions = np.arange(first_index, first_index + count)
         # the j-th rejected row (0-based) precedes every row read from position row - first - j on
         starts = np.array([r.row - self.first_data_row - j for j, r in enumerate(self.rejected_lines)], dtype=np.int64)
-        return pa.array(positions + self.first_data_row + np.searchsorted(starts, positions, side="right"))
+        return pa.array(positions + self.first_data_row + np.searchsorted(starts, positions, side="right"), pa.int64())
 
     def number_rows(self) -> None:
         """Copy a CSV into a numbered table ``src``: needed before a rewrite changes row counts."""

@@ -104,9 +104,9 @@ def _scan_sql(table: SourceTable, profile: Profile, match: ColumnMatch, typed: d
     )
 
 
-def _constant(value: object, arrow_type: pa.DataType) -> pa.Array:
-    """A lineage column that is the same on every row: built once per file, sliced per batch."""
-    return pa.array([value] * BATCH_ROWS, arrow_type)
+def _constant(value: object, arrow_type: pa.DataType, size: int) -> pa.Array:
+    """A lineage column that is the same on every row of a batch."""
+    return pa.repeat(pa.scalar(value, arrow_type), size)
 
 
 def type_and_write(table: SourceTable, profile: Profile, match: ColumnMatch, typed: dict[str, TypedColumn],
@@ -115,7 +115,6 @@ def type_and_write(table: SourceTable, profile: Profile, match: ColumnMatch, typ
     values of the lineage columns that are the same on every row; ``_source_row`` and
     ``_extra`` are the pass's own."""
     reader = table.con.sql(_scan_sql(table, profile, match, typed)).to_arrow_reader(BATCH_ROWS)
-    constants = {name: _constant(value, ARROW_TYPES[LINEAGE_COLUMNS[name]]) for name, value in lineage.items()}
     names = [c.name for c in profile.columns] + list(LINEAGE_COLUMNS)
     schema = pa.schema(
         [reader.schema.field(n) for n in names[: len(profile.columns)]]
@@ -131,7 +130,7 @@ def type_and_write(table: SourceTable, profile: Profile, match: ColumnMatch, typ
             rows = batch.column("_row") if table.numbered else table.row_numbers(position, size)
             position += size
             columns = {**{n: batch.column(n) for n in batch.schema.names}, "_row": rows, "_source_row": rows,
-                       **{n: c.slice(0, size) for n, c in constants.items()}}
+                       **{n: _constant(v, ARROW_TYPES[LINEAGE_COLUMNS[n]], size) for n, v in lineage.items()}}
             out = pa.RecordBatch.from_arrays([columns[n] for n in names], schema=schema)
             skipped, bad = pc.sum(batch.column("_skip")).as_py() or 0, pc.sum(batch.column("_bad")).as_py() or 0
             if skipped or bad:  # most batches are all good: no copy
