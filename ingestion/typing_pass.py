@@ -22,13 +22,12 @@ from ingestion.dates import DatePlan
 from ingestion.detect import ColumnMatch
 from ingestion.errors import QuarantineRow
 from ingestion.profiles import Profile
-from ingestion.raw_zone import LINEAGE_COLUMNS
+from ingestion.raw_zone import arrow_schema
 from ingestion.source_table import SourceTable
 from ingestion.sql import quote
 from ingestion.typing_sql import TypedColumn, typed_column
 
 BATCH_ROWS = 122_880  # a Parquet row group per batch
-ARROW_TYPES = {"varchar": pa.string(), "bigint": pa.int64(), "timestamp": pa.timestamp("us"), "boolean": pa.bool_()}
 MISSING = "cast(null as varchar)"
 
 
@@ -115,11 +114,8 @@ def type_and_write(table: SourceTable, profile: Profile, match: ColumnMatch, typ
     values of the lineage columns that are the same on every row; ``_source_row`` and
     ``_extra`` are the pass's own."""
     reader = table.con.sql(_scan_sql(table, profile, match, typed)).to_arrow_reader(BATCH_ROWS)
-    names = [c.name for c in profile.columns] + list(LINEAGE_COLUMNS)
-    schema = pa.schema(
-        [reader.schema.field(n) for n in names[: len(profile.columns)]]
-        + [pa.field(n, ARROW_TYPES[t]) for n, t in LINEAGE_COLUMNS.items()]
-    )
+    schema = arrow_schema(profile)
+    names = schema.names
     kept = ["_row", *typed, "_raw"]
     bad_parts, records, loaded, position = [], 0, 0, 0
     # no dictionary pages and no min/max statistics: writing them cost twice the rest of the
@@ -130,7 +126,7 @@ def type_and_write(table: SourceTable, profile: Profile, match: ColumnMatch, typ
             rows = batch.column("_row") if table.numbered else table.row_numbers(position, size)
             position += size
             columns = {**{n: batch.column(n) for n in batch.schema.names}, "_row": rows, "_source_row": rows,
-                       **{n: _constant(v, ARROW_TYPES[LINEAGE_COLUMNS[n]], size) for n, v in lineage.items()}}
+                       **{n: _constant(v, schema.field(n).type, size) for n, v in lineage.items()}}
             out = pa.RecordBatch.from_arrays([columns[n] for n in names], schema=schema)
             skipped, bad = pc.sum(batch.column("_skip")).as_py() or 0, pc.sum(batch.column("_bad")).as_py() or 0
             if skipped or bad:  # most batches are all good: no copy
