@@ -113,7 +113,8 @@ class DatePlan:
     def with_locale(self, locale_date: str) -> "DatePlan":
         """The same plan with the other day-month order, in the columns' own layouts too."""
         def swap(layout: Layout) -> Layout:
-            if layout.kind == "local" and layout.format.startswith(self.locale_date):
+            slash = self.locale_date in LOCALE_DATES  # a year-first default names no order to swap
+            if slash and layout.kind == "local" and layout.format.startswith(self.locale_date):
                 return Layout("local", locale_date + layout.format[len(self.locale_date):])
             return layout
 

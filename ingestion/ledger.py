@@ -42,6 +42,7 @@ class LoadRecord:
     is_full_export: bool
     loaded_at: str
     raw_path: str | None
+    date_format: str | None = None  # the load's day-month setting; None: detected from the file
 
 
 def sha256_of(path: Path) -> str:
@@ -79,7 +80,7 @@ def record_quarantine(home: Home, record: LoadRecord, rows: list[QuarantineRow])
     return target
 
 
-def _query(home: Home, folder: Path, sql: str, params: list | None = None) -> list[tuple]:
+def _query(folder: Path, sql: str, params: list | None = None) -> list[tuple]:
     if not any(folder.rglob("*.parquet")):
         return []
     con = duckdb.connect()
@@ -90,20 +91,33 @@ def _query(home: Home, folder: Path, sql: str, params: list | None = None) -> li
         con.close()
 
 
-def loaded_hashes(home: Home) -> dict[str, str]:
-    """sha256 → load id of every file already loaded: a file seen again changes nothing."""
-    rows = _query(home, home.ledger / "loads", "select sha256, min(load_id) from t where status = 'loaded' group by sha256")
-    return dict(rows)
+def loaded_hashes(home: Home, source: str | None = None, date_format: str | None = None) -> dict[str, str]:
+    """sha256 → load id of every file already loaded: a file seen again changes nothing.
+
+    Given a source, only its loads with the same date setting count: a file loaded again with
+    a corrected ``--date-format`` (or as another source) is a new load, not a repeat."""
+    if source is None:
+        sql, params = "select sha256, min(load_id) from t where status = 'loaded' group by sha256", []
+    else:
+        setting = "coalesce(date_format, '')" if _has_column(home.ledger / "loads", "date_format") else "''"
+        sql = (f"select sha256, min(load_id) from t where status = 'loaded' and source = ? and {setting} = ?"
+               " group by sha256")
+        params = [source, date_format or ""]
+    return dict(_query(home.ledger / "loads", sql, params))
+
+
+def _has_column(folder: Path, column: str) -> bool:
+    """Ledgers written before a column was added lack it."""
+    return any(row[0] == column for row in _query(folder, "describe t"))
 
 
 def seen_hashes(home: Home) -> set[str]:
     """Files loaded or rejected: the landing sensor triggers no run for these."""
-    return {row[0] for row in _query(home, home.ledger / "loads", "select distinct sha256 from t")}
+    return {row[0] for row in _query(home.ledger / "loads", "select distinct sha256 from t")}
 
 
 def recent_loads(home: Home, limit: int = 20) -> list[tuple]:
     return _query(
-        home,
         home.ledger / "loads",
         "select loaded_at, source, entity, file_name, status, rows_loaded, rows_quarantined, message"
         " from t order by load_id desc limit ?",
@@ -114,7 +128,6 @@ def recent_loads(home: Home, limit: int = 20) -> list[tuple]:
 def quarantine_rows(home: Home, load_id: str | None = None) -> list[tuple]:
     where = "where load_id = ?" if load_id else ""
     return _query(
-        home,
         home.quarantine,
         f"select source_file, row, \"column\", raw_value, reason from t {where} order by source_file, row",
         [load_id] if load_id else [],

@@ -116,7 +116,7 @@ def ingest_paths(
     ensure_raw_zone(home)  # every shipped entity, so dbt reads a source not loaded yet
     ensure_raw_zone(home, profiles)  # and a user's mapping file's entities
     context = LoadContext(profiles, home, new_batch_id(), full_export, date_format, progress)
-    already = loaded_hashes(home)
+    already = loaded_hashes(home, context.source, date_format)
     results = []
     try:
         for index, path in enumerate(expand_paths(Path(p) for p in paths)):
@@ -172,6 +172,7 @@ def _record(path: Path, context: LoadContext, result: FileResult, table: SourceT
         columns_extra=json.dumps(result.columns_extra, ensure_ascii=False),
         is_full_export=context.full_export, loaded_at=loaded_at.isoformat(sep=" "),
         raw_path=str(_target(context, result)) if result.status == "loaded" else None,
+        date_format=context.date_format,
     )
     record_quarantine(context.home, record, result.quarantine)
     record_load(context.home, record)
@@ -201,19 +202,23 @@ def _typed_and_checked(table: SourceTable, profile: Profile, match: ColumnMatch,
 
 def _type_file(table: SourceTable, profile: Profile, match: ColumnMatch, path: Path, context: LoadContext,
                lineage: dict[str, object], work_dir: Path) -> _Typed:
-    """Type the file; when its sample did not show the day-month order and dates failed, try
-    the other order too and keep whichever quarantines fewer rows (a tie keeps the setting)."""
+    """Type the file. When its sample did not show the day-month order and dates failed, the
+    rest of the file may show it: each order is tried, and one that quarantines fewer rows than
+    every other wins; when both orders read the file equally, nothing decides and the setting
+    holds (its failures stay in the quarantine, naming the order they were read in)."""
     date_columns = [f"c{match.index[c.name]}" for c in profile.columns if c.type in ("date", "timestamp") and c.name in match.index]
     plan = plan_dates(table.con, table.relation, date_columns, context.date_format, profile.default_date_format, source_timezone())
-    best = _typed_and_checked(table, profile, match, plan, path, context, lineage, work_dir / "typed.parquet")
-    if plan.decided or not any(q.reason.startswith("not a valid date") for q in best.quarantine):
-        return best
-    for order in (o for o in LOCALE_DATES if o != plan.locale_date):
-        trial = _typed_and_checked(table, profile, match, plan.with_locale(order), path, context, lineage,
-                                   work_dir / f"typed-{order.replace('%', '').replace('/', '')}.parquet")
-        if trial.counts.bad < best.counts.bad:
-            best = trial
-    return best
+    setting = _typed_and_checked(table, profile, match, plan, path, context, lineage, work_dir / "typed.parquet")
+    if plan.decided or not any(q.reason.startswith("not a valid date") for q in setting.quarantine):
+        return setting
+    trials = [
+        _typed_and_checked(table, profile, match, plan.with_locale(order), path, context, lineage,
+                           work_dir / f"typed-{index}.parquet")
+        for index, order in enumerate(o for o in LOCALE_DATES if o != plan.locale_date)
+    ]
+    best = min(trials, key=lambda t: t.counts.bad)
+    alone = [t.counts.bad for t in trials].count(best.counts.bad) == 1
+    return best if alone and best.counts.bad < setting.counts.bad else setting
 
 
 def _load_table(table: SourceTable, profile: Profile, match: ColumnMatch, path: Path, context: LoadContext,

@@ -289,3 +289,23 @@ def test_the_fixture_export_loads_cleanly_beside_a_rejected_one(home: Home, tmp_
     results = ingest_paths("zoho", [unknown, FIXTURES / "zoho" / "Deals_2024_03_15.csv"], home)
 
     assert [r.status for r in results] == ["rejected", "loaded"]
+
+
+def test_slash_dates_nothing_decides_are_quarantined_not_guessed_and_a_setting_reloads_them(home: Home, tmp_path: Path):
+    export = write_csv(tmp_path / "回款.csv", [
+        ["回款编号", "客户名称", "回款金额", "回款日期", "最后修改时间"],
+        ["HK-1", "甲", "100", "03/05/2024", "2024-03-05 10:00:00"],
+        ["HK-2", "乙", "100", "04/06/2024", "2024-03-05 10:00:00"],
+    ])
+
+    [result] = ingest_paths("fxiaoke", [export], home)  # fxiaoke.yml names no day-month order
+
+    assert [(q.row, q.raw_value, q.reason) for q in result.quarantine] == [
+        (2, "03/05/2024", "not a valid date (slash dates read as %Y-%m-%d)"),
+        (3, "04/06/2024", "not a valid date (slash dates read as %Y-%m-%d)"),
+    ]
+    [again] = ingest_paths("fxiaoke", [export], home, date_format="dd/MM/yyyy")  # the remedy the reason points to
+    assert (again.status, again.rows_loaded) == ("loaded", 2)  # the same bytes, a new setting: a new load
+    assert [r["payment_date"] for r in raw_rows(home, "fxiaoke", "payments")] == [dt.date(2024, 5, 3), dt.date(2024, 6, 4)]
+    [repeat] = ingest_paths("fxiaoke", [export], home, date_format="dd/MM/yyyy")
+    assert repeat.status == "skipped"
