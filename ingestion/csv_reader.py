@@ -1,8 +1,8 @@
 """CSV exports: encoding (UTF-8, UTF-8 BOM, GB18030/GBK), delimiter, title rows above the
 header, CRLF and quoted multi-line fields.
 
-The relation is DuckDB's own ``read_csv``, not a copy: the typing pass scans the file once, in
-parallel, and stores typed values only.
+The relation is DuckDB's own ``read_csv``, not a copy: the typing pass streams the file once, in
+parallel, typed on the way.
 """
 
 from __future__ import annotations

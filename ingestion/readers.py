@@ -33,8 +33,8 @@ def file_format(path: Path) -> str:
 
 
 def connect(tmp_dir: Path) -> duckdb.DuckDBPyConnection:
-    """One in-memory DuckDB per file. Past ``SALESDW_INGEST_MEMORY`` (default 2GB) its tables
-    spill to the load's tmp folder: a 5 GB export loads on a small machine, slower, not failing.
+    """One in-memory DuckDB per file. Past ``SALESDW_INGEST_MEMORY`` (default 2GB) what it holds
+    (a sheet's rows, a sort) spills to the load's tmp folder instead of failing; a CSV streams.
     DuckDB's own progress bar stays off: the caller's ``progress`` callback shows progress."""
     tmp_dir.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect()
