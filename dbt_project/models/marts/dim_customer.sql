@@ -4,8 +4,9 @@
     [valid_from, valid_to); valid_to is null on the current version.
     - The first version of a record is valid from the record's creation in the CRM (from
       1900-01-01 when unknown), so facts older than the first build still find a version.
-    - A later version is valid from the CRM Modified Time it carries when that lies between the
-      previous version's start and the build that saw it, else from that build.
+    - A later version is valid from the CRM Modified Time it carries when that lies after the
+      build that saw the previous version (an earlier edit would have been seen by it) and not
+      after the build that saw this one; else from the build that saw it.
     customer_master_key is the real customer (int_customer_matches): count customers by it, or
     take the rows where is_current and is_master_record. first_order_date / last_order_date are
     the real customer's, over both CRMs (the basis of "new customers").
