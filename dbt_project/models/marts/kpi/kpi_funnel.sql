@@ -212,7 +212,9 @@ quote_figures as (
         sum(case when quotes_by_scope.response_hours <= {{ kpi_param('quote_response_target_hours') }} then 1 else 0 end)
             as quotes_within_target,
         percentile_cont(0.5) within group (order by quotes_by_scope.response_hours) as median_quote_response_hours,
-        avg(quotes_by_scope.response_hours) as avg_quote_response_hours
+        -- averaged as decimals: a double sum depends on the order threads add it up in, and a
+        -- published figure must be the same on every run
+        avg(cast(quotes_by_scope.response_hours as {{ dbt.type_numeric() }})) as avg_quote_response_hours
     from quotes_by_scope
     inner join periods
         on quotes_by_scope.entered_date between periods.period_start and periods.period_end
