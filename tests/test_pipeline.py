@@ -62,3 +62,11 @@ def test_a_second_run_gives_the_same_warehouse(published: Home, tmp_path: Path, 
     generate(home.landing, scale=DEMO_SCALE, seed=DEMO_SEED)
     assert run_job("nightly")
     assert _snapshot(home) == before
+
+
+def test_property_incidents_of_both_crms_are_counted(published: Home, demo_truth):
+    """Seed 003's quality target: customer property lost or damaged — Zoho records it as a
+    case type, Fxiaoke as a yes/no field."""
+    expected = demo_truth.cases.groupby("source_system")["property_damage"].sum().to_dict()
+    actual = dict(_query(published, "select source_system, count(*) filter (where is_property_incident) from marts.fct_service_cases group by 1"))
+    assert actual == {system: int(count) for system, count in expected.items()}

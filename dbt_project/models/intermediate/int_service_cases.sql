@@ -20,6 +20,10 @@ customer_matches as (
     select * from {{ ref('int_customer_matches') }}
 ),
 
+property_incident_case_types as (
+    select * from {{ ref('property_incident_case_types') }}
+),
+
 rep_lookup as (
     select * from {{ ref('int_rep_lookup') }}
 ),
@@ -38,7 +42,9 @@ unioned as (
         is_resolved,
         opened_at,
         closed_at as resolved_at,
-        cast(null as {{ dbt.type_boolean() }}) as is_property_incident,
+        -- Zoho has no incident flag: a case type listed in seeds/property_incident_case_types is one
+        case_type in (select case_type from property_incident_case_types where source_system = 'zoho')
+            as is_property_incident,
         account_id as customer_ref_id,
         account_name as customer_name,
         owner_name
@@ -57,7 +63,8 @@ unioned as (
         is_resolved,
         opened_at,
         resolved_at,
-        property_incident,
+        coalesce(property_incident, false)
+            or case_type in (select case_type from property_incident_case_types where source_system = 'fxiaoke'),
         cast(null as {{ dbt.type_string() }}),
         customer_name,
         owner_name
