@@ -1,9 +1,9 @@
-"""Which entity a file holds, decided from its headers; the file name only breaks ties.
+"""Which entity a file holds, decided from its headers, with the file name as a hint.
 
 An export is recognised when every required column of a profile is found among its headers; of
-several such profiles the one matching the most columns wins (a Deals export also carries
-`Account Name`, but matches Deals better than Accounts). A file no profile recognises is
-reported, not guessed.
+several such profiles, the one whose file hint the name carries most specifically wins, then
+the one matching the most columns (a Deals export also carries `Account Name`, but matches
+Deals better than Accounts). A file no profile recognises is reported, not guessed.
 """
 
 from __future__ import annotations
