@@ -17,7 +17,10 @@ from ingestion.settings import Home
 
 EXAMPLE_QUERIES = [
     "select region_name, sum(revenue_cny) as revenue_cny from marts.fct_order_lines where not is_cancelled group by 1 order by 2 desc",
-    "select * from marts.kpi_revenue_vs_target_monthly order by month_start desc, attainment desc nulls last limit 10",
+    "select period_start, scope_name, actual, target, attainment, rank_in_peers from marts.kpi_attainment"
+    " where period_grain = 'quarter' and scope_type = 'region' and metric = 'revenue' order by period_start desc, rank_in_peers limit 8",
+    "select scope_name, kpi, actual, target, last_year, internal_best, peer_median, external_benchmark from marts.kpi_benchmark"
+    " where period_grain = 'year' and period_start = date '2025-01-01' and scope_type = 'region' order by kpi, scope_name",
     "select table_name from information_schema.tables where table_schema = 'marts' order by 1",
 ]
 
@@ -173,9 +176,28 @@ def cmd_demo(args: argparse.Namespace) -> int:
     try:
         print(f"\nThe warehouse is published at {home.published_db} (schema marts). Try:")
         for query in EXAMPLE_QUERIES:
-            print(f"\n  duckdb {home.published_db} -c \"{query}\"")
+            print(f"\n  .venv/bin/salesdw query \"{query}\"")
         total = con.execute("select sum(revenue_cny) from marts.fct_order_lines where not is_cancelled").fetchone()[0]
         print(f"\nRevenue of the demo company: {total:,.2f} CNY")
+    finally:
+        con.close()
+    return 0
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    """One SQL query on the published warehouse, read-only, as a BI tool would open it."""
+    import duckdb
+
+    home = _home()
+    if not home.published_db.exists():
+        print(f"salesdw query: {home.published_db} is not published yet (salesdw run)", file=sys.stderr)
+        return 1
+    con = duckdb.connect(str(home.published_db), read_only=True)
+    try:
+        con.sql(args.sql).show(max_rows=args.max_rows, max_width=200)
+    except duckdb.Error as exc:
+        print(f"salesdw query: {exc}", file=sys.stderr)
+        return 1
     finally:
         con.close()
     return 0
@@ -218,13 +240,16 @@ def parser() -> argparse.ArgumentParser:
         command.add_argument("--log-level", help="Dagster log level: DEBUG, INFO, WARNING (default $SALESDW_LOG_LEVEL or WARNING)")
     status = sub.add_parser("status", help="what was loaded and when, and the last runs")
     status.add_argument("--limit", type=int, default=20)
+    query = sub.add_parser("query", help="run one SQL query on the published warehouse (read-only)")
+    query.add_argument("sql")
+    query.add_argument("--max-rows", type=int, default=40)
     sub.add_parser("docs", help="generate the dbt docs catalog")
     return p
 
 
 COMMANDS = {
     "demo-data": cmd_demo_data, "ingest": cmd_ingest, "build": cmd_build, "run": cmd_run,
-    "status": cmd_status, "demo": cmd_demo, "docs": cmd_docs,
+    "status": cmd_status, "demo": cmd_demo, "query": cmd_query, "docs": cmd_docs,
 }
 
 

@@ -70,3 +70,14 @@ def test_property_incidents_of_both_crms_are_counted(published: Home, demo_truth
     expected = demo_truth.cases.groupby("source_system")["property_damage"].sum().to_dict()
     actual = dict(_query(published, "select source_system, count(*) filter (where is_property_incident) from marts.fct_service_cases group by 1"))
     assert actual == {system: int(count) for system, count in expected.items()}
+
+
+def test_the_queries_the_demo_suggests_run(published: Home, monkeypatch: pytest.MonkeyPatch, capsys):
+    from orchestration.cli import EXAMPLE_QUERIES, main
+
+    monkeypatch.setenv("SALESDW_HOME", str(published.root))
+    for query in EXAMPLE_QUERIES:
+        assert main(["query", query]) == 0
+    printed = capsys.readouterr().out
+    assert "华东" in printed and "kpi_attainment" in printed
+    assert main(["query", "select no_such_column from marts.fct_order_lines"]) == 1
