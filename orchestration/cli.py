@@ -40,6 +40,17 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
     return 0
 
 
+def progress_bar(event) -> None:
+    """One line per file on a terminal, redrawn in place: step and share done."""
+    if not sys.stderr.isatty():
+        return
+    width = 30
+    filled = int(width * (event.fraction or 0))
+    bar = "#" * filled + "." * (width - filled) if event.fraction is not None else " " * width
+    end = "\n" if event.step == "done" else ""
+    print(f"\r{event.path.name[:40]:40} [{bar}] {event.step:8}", end=end, file=sys.stderr, flush=True)
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     from ingestion import ingest_paths
     from ingestion.profiles import ProfileError
@@ -48,6 +59,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         results = ingest_paths(
             args.source, [Path(p) for p in args.paths], _home(),
             full_export=not args.incremental, date_format=args.date_format, entity=args.entity,
+            progress=progress_bar,
         )
     except ProfileError as exc:
         print(f"salesdw ingest: {exc}", file=sys.stderr)
