@@ -81,3 +81,14 @@ def test_the_queries_the_demo_suggests_run(published: Home, monkeypatch: pytest.
     printed = capsys.readouterr().out
     assert "华东" in printed and "kpi_attainment" in printed
     assert main(["query", "select no_such_column from marts.fct_order_lines"]) == 1
+
+
+def test_bi_tools_see_the_column_descriptions(published: Home):
+    """dbt's descriptions are persisted as comments and published with the marts."""
+    undocumented = _query(
+        published,
+        "select table_name, column_name from duckdb_columns() where schema_name = 'marts' and comment is null",
+    )
+    assert undocumented == []
+    (comment,) = _query(published, "select comment from duckdb_tables() where table_name = 'kpi_attainment'")[0]
+    assert "attainment" in comment

@@ -74,12 +74,17 @@ def _copy_comments(con: duckdb.DuckDBPyConnection, names: list[str]) -> None:
             [PUBLIC_SCHEMA, name],
         ).fetchone()
         if comment and comment[0]:
-            con.execute(f"comment on table {PUBLIC_SCHEMA}.\"{name}\" is ?", [comment[0]])
+            con.execute(f'comment on table {PUBLIC_SCHEMA}."{name}" is {_literal(comment[0])}')
         for column, text in con.execute(
             "select column_name, comment from duckdb_columns() where database_name = 'build' and schema_name = ? and table_name = ? and comment is not null",
             [PUBLIC_SCHEMA, name],
         ).fetchall():
-            con.execute(f'comment on column {PUBLIC_SCHEMA}."{name}"."{column}" is ?', [text])
+            con.execute(f'comment on column {PUBLIC_SCHEMA}."{name}"."{column}" is {_literal(text)}')
+
+
+def _literal(text: str) -> str:
+    """COMMENT ON takes no bound parameters in DuckDB: a quoted literal instead."""
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _export_parquet(home: Home, names: list[str]) -> None:
