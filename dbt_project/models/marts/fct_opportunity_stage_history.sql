@@ -44,8 +44,6 @@ final as (
         cast(stage_sequence as integer) as stage_sequence,
         entered_at,
         left_at,
-        -- Deprecated alias of left_at, kept while the KPI marts still read it.
-        left_at as exited_at,
         is_current_stage,
         cast(hours_in_stage as decimal(18, 4)) as hours_in_stage,
         changed_by,

@@ -135,7 +135,7 @@ stage_spells as (
     select
         stage_history.opportunity_key,
         cast(stage_history.entered_at as date) as entered_date,
-        cast(stage_history.exited_at as date) as exited_date,
+        cast(stage_history.left_at as date) as exited_date,
         stage_history.stage_group,
         stage_probabilities.default_probability
     from stage_history

@@ -92,7 +92,7 @@ stage_entries as (
         history_to_date.entered_at,
         cast(history_to_date.entered_at as date) as entered_date,
         case
-            when history_to_date.exited_at is not null
+            when history_to_date.left_at is not null
                 then cast(history_to_date.hours_in_stage as {{ kpi_type_ratio() }}) / 24
         end as days_in_stage,
         furthest_progress.furthest_stage_order > history_to_date.stage_order as is_converted,
