@@ -39,6 +39,7 @@ exported_customers as (
         account_number as customer_number,
         rating as customer_level,
         industry,
+        employees,
         region_code,
         billing_state as province,
         billing_city as city,
@@ -62,6 +63,8 @@ exported_customers as (
         customer_no,
         customer_level,
         industry,
+        -- Fxiaoke's standard 客户 export carries no head count
+        cast(null as {{ dbt.type_bigint() }}),
         region_code,
         province,
         city,
@@ -114,6 +117,7 @@ inferred_customers as (
         cast(null as {{ dbt.type_string() }}) as customer_number,
         cast(null as {{ dbt.type_string() }}) as customer_level,
         cast(null as {{ dbt.type_string() }}) as industry,
+        cast(null as {{ dbt.type_bigint() }}) as employees,
         cast(null as {{ dbt.type_string() }}) as region_code,
         cast(null as {{ dbt.type_string() }}) as province,
         cast(null as {{ dbt.type_string() }}) as city,
@@ -142,6 +146,13 @@ final as (
     select
         {{ dbt.hash(dbt.concat(['all_customers.source_system', "'|'", 'all_customers.customer_id'])) }} as customer_key,
         all_customers.*,
+        -- customer size (DOMAIN.md §6) from the head count; thresholds are vars
+        case
+            when all_customers.employees is null then null
+            when all_customers.employees < {{ var('customer_size_medium_from') }} then 'small'
+            when all_customers.employees < {{ var('customer_size_large_from') }} then 'medium'
+            else 'large'
+        end as size_band,
         coalesce(rep_by_id.rep_id, rep_by_name.rep_id) as owner_rep_id
     from all_customers
     left join rep_lookup as rep_by_id

@@ -95,6 +95,8 @@ final as (
         bounded.customer_number,
         bounded.customer_level,
         bounded.industry,
+        bounded.employees,
+        bounded.size_band,
         bounded.region_code,
         bounded.province,
         bounded.city,
