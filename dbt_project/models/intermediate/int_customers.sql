@@ -155,12 +155,7 @@ final as (
         end as size_band,
         coalesce(rep_by_id.rep_id, rep_by_name.rep_id) as owner_rep_id
     from all_customers
-    left join rep_lookup as rep_by_id
-        on rep_by_id.source_system = all_customers.source_system
-        and rep_by_id.lookup_key = {{ dbt.concat(["'id:'", 'all_customers.owner_id']) }}
-    left join rep_lookup as rep_by_name
-        on rep_by_name.source_system = all_customers.source_system
-        and rep_by_name.lookup_key = {{ match_key('all_customers.owner_name') }}
+    {{ join_owner_rep('all_customers') }}
 )
 
 select * from final

@@ -102,12 +102,7 @@ with_customer_and_rep as (
     left join customer_lookup as customer_by_name
         on customer_by_name.source_system = unioned.source_system
         and customer_by_name.lookup_key = {{ match_key('unioned.customer_name') }}
-    left join rep_lookup as rep_by_id
-        on rep_by_id.source_system = unioned.source_system
-        and rep_by_id.lookup_key = {{ dbt.concat(["'id:'", 'unioned.owner_id']) }}
-    left join rep_lookup as rep_by_name
-        on rep_by_name.source_system = unioned.source_system
-        and rep_by_name.lookup_key = {{ match_key('unioned.owner_name') }}
+    {{ join_owner_rep('unioned') }}
 ),
 
 final as (
