@@ -215,6 +215,20 @@ def cmd_query(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """The HTML KPI report and the Excel pack from the published warehouse."""
+    from reporting import build_reports
+
+    try:
+        as_of = dt.date.fromisoformat(args.as_of) if args.as_of else None
+        files = build_reports(_home(), as_of=as_of, lang=args.lang)
+    except (FileNotFoundError, ValueError) as exc:
+        print(f"salesdw report: {exc}", file=sys.stderr)
+        return 2 if isinstance(exc, ValueError) else 1
+    print(f"report:     {files.html}\nExcel pack: {files.excel}\nlatest:     {files.latest_html}")
+    return 0
+
+
 def cmd_docs(args: argparse.Namespace) -> int:
     from dbt.cli.main import dbtRunner
 
@@ -255,13 +269,16 @@ def parser() -> argparse.ArgumentParser:
     query = sub.add_parser("query", help="run one SQL query on the published warehouse (read-only)")
     query.add_argument("sql")
     query.add_argument("--max-rows", type=int, default=40)
+    report = sub.add_parser("report", help="HTML KPI report and Excel pack from the published warehouse")
+    report.add_argument("--as-of", help="report the periods that contain this date (YYYY-MM-DD; default: the data's as-of)")
+    report.add_argument("--lang", choices=["zh", "en"], help="labels (default $SALESDW_REPORT_LANG or zh)")
     sub.add_parser("docs", help="generate the dbt docs catalog")
     return p
 
 
 COMMANDS = {
     "demo-data": cmd_demo_data, "ingest": cmd_ingest, "build": cmd_build, "run": cmd_run,
-    "status": cmd_status, "demo": cmd_demo, "query": cmd_query, "docs": cmd_docs,
+    "status": cmd_status, "demo": cmd_demo, "query": cmd_query, "report": cmd_report, "docs": cmd_docs,
 }
 
 
