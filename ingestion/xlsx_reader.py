@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import datetime as dt
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import chain, islice
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 import python_calamine
 from openpyxl import load_workbook
 
@@ -82,15 +83,35 @@ def _percent_columns(path: Path, sheet_name: str, first_data_row: int, first_col
         workbook.close()
 
 
-def _insert_chunks(con: duckdb.DuckDBPyConnection, width: int, rows: Iterable[list], first_row: int,
-                   on_rows: Callable[[int], None]) -> None:
-    """Append rows to ``src`` in Arrow chunks: memory stays flat whatever the sheet's size."""
+def _column_text(values: Sequence[object], percent: bool) -> pa.Array:
+    """One column of a chunk as text, as ``_cell_text`` would give it cell by cell. Columns of
+    strings alone, or of whole-second date-times and blanks (most of an export), go through
+    Arrow in one call each; the rest cell by cell."""
+    kinds = set(map(type, values))
+    if not percent and kinds <= {str}:
+        text = pa.array(values, pa.string())
+        return pc.if_else(pc.equal(pc.utf8_trim_whitespace(text), ""), pa.scalar(None, pa.string()), text)
+    if kinds <= {dt.datetime, str, type(None)} and dt.datetime in kinds:
+        stamps = [v if type(v) is dt.datetime else None for v in values]
+        if all(type(v) is not str or not v.strip() for v in values):
+            array = pa.array(stamps, pa.timestamp("us"))
+            if not pc.max(pc.subsecond(array)).as_py():
+                return pc.strftime(array.cast(pa.timestamp("s")), format="%Y-%m-%d %H:%M:%S")
+    return pa.array([_cell_text(v, percent) for v in values], pa.string())
+
+
+def _insert_chunks(con: duckdb.DuckDBPyConnection, width: int, rows: Iterable[Sequence[object]], first_row: int,
+                   percent: set[int], on_rows: Callable[[int], None]) -> None:
+    """Append rows of cell values to ``src`` in Arrow chunks, column by column: memory stays
+    flat whatever the sheet's size."""
     names = [f"c{i}" for i in range(width)]
     con.execute("create table src (" + ", ".join(f"{n} varchar" for n in names) + ", _row bigint)")
     row_number = first_row
-    iterator: Iterator[list] = iter(rows)
+    iterator: Iterator[Sequence[object]] = iter(rows)
     while buffer := list(islice(iterator, CHUNK_ROWS)):
-        columns = {n: pa.array([r[i] if i < len(r) else None for r in buffer], pa.string()) for i, n in enumerate(names)}
+        if any(len(r) != width for r in buffer):  # calamine gives every row the sheet's width
+            buffer = [list(r[:width]) + [None] * (width - len(r)) for r in buffer]
+        columns = {n: _column_text(values, i in percent) for i, (n, values) in enumerate(zip(names, zip(*buffer)))}
         columns["_row"] = pa.array(range(row_number, row_number + len(buffer)), pa.int64())
         chunk = pa.table(columns)  # noqa: F841 — read by DuckDB's replacement scan below
         con.execute("insert into src select * from chunk")
@@ -121,15 +142,14 @@ def read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, known: set[str], norma
         headers = [cell or "" for cell in preview[header_index]]
         first_column = sheet.start[1] if sheet.start else 0
         percent = _percent_columns(path, sheet.name, header_index + 2, first_column, len(headers))
-        data = ([_cell_text(v, i in percent) for i, v in enumerate(row[: len(headers)])]
-                for row in chain(raw_preview[header_index + 1:], values))
+        data = chain(raw_preview[header_index + 1:], values)
         last_row = sheet.height
 
         def on_rows(row_number: int) -> None:
             if on_progress and last_row:
                 on_progress(min(row_number / last_row, 1.0))
 
-        _insert_chunks(con, len(headers), data, header_index + 2, on_rows)
+        _insert_chunks(con, len(headers), data, header_index + 2, percent, on_rows)
     except UNREADABLE as exc:
         raise RejectedFile(f"cannot read XLSX (truncated or corrupt): {exc}") from exc
     finally:
