@@ -24,6 +24,7 @@ test: $(STAMP)
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/ingest_throughput.py
+	$(BIN)/python benchmarks/xlsx_throughput.py
 	$(BIN)/python benchmarks/pipeline.py --scale 5
 
 dagster-dev: $(STAMP)

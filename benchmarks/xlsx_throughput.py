@@ -4,7 +4,7 @@ reader the engine used before (its read loop alone, a lower bound of the old ing
 Not a timed test: run by hand (``.venv/bin/python benchmarks/xlsx_throughput.py``). It writes a
 Fxiaoke 跟进记录-like export (``benchmarks/data/``, kept out of git) with XlsxWriter, loads it
 through :func:`ingestion.ingest_paths` into a throw-away warehouse, walks it with openpyxl, prints
-rows/s of both and their ratio, and appends them to ``benchmarks/results.md``. The goal of
+rows/s of both and their ratio, and appends them to ``benchmarks/results/xlsx_throughput.md``. The goal of
 issue 13: XLSX ingest at least 10× the openpyxl path.
 """
 
@@ -27,7 +27,7 @@ from ingestion.settings import Home
 
 HERE = Path(__file__).parent
 DATA = HERE / "data"
-RESULTS = HERE / "results.md"
+RESULTS = HERE / "results" / "xlsx_throughput.md"
 HEADERS = ["跟进类型", "跟进时间", "客户名称", "跟进内容", "负责人", "负责人所属部门", "创建人", "创建时间",
            "最后修改人", "最后修改时间", "生命状态"]
 KINDS = ["电话", "拜访", "邮件", "微信"]
@@ -99,7 +99,7 @@ def main() -> None:
     print(f"ingest_paths (calamine): {engine_s:6.2f} s  {rows / engine_s:10,.0f} rows/s")
     print(f"openpyxl read-only walk: {walk_s:6.2f} s  {rows / walk_s:10,.0f} rows/s")
     print(f"ratio: {ratio:.1f}× (goal ≥ 10× the openpyxl path, whose whole ingest was slower than its walk)")
-    with RESULTS.open("a", encoding="utf-8") as fh:  # the "XLSX ingest throughput" table ends the file
+    with RESULTS.open("a", encoding="utf-8") as fh:
         fh.write(f"| {dt.date.today()} | {rows:,} | {rows / engine_s:,.0f} | {rows / walk_s:,.0f} | {ratio:.1f}×"
                  f" | {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} |\n")
 
