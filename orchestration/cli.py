@@ -83,9 +83,14 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 1 if rejected or (args.strict and quarantined) else 0
 
 
-def execute(job_name: str, landing: str | None = None, log_level: str | None = None):
+def execute(job_name: str, landing: str | None = None, log_level: str | None = None, verbose: bool = True):
     """Execute a job of the one `Definitions` in process, on a persistent local instance so
-    that run history and freshness checks survive between runs."""
+    that run history and freshness checks survive between runs.
+
+    Not verbose (the commands' default), dbt's log goes to ``logs/runs/`` and a terminal shows a
+    progress line per phase and a summary at the end."""
+    from orchestration.console import summary, watched_run
+
     home = _home()
     if landing:
         os.environ["SALESDW_LANDING"] = str(Path(landing).resolve())
@@ -101,15 +106,18 @@ def execute(job_name: str, landing: str | None = None, log_level: str | None = N
     else:
         (home.root / "dagster").mkdir(parents=True, exist_ok=True)
         instance = DagsterInstance.local_temp(tempdir=str(home.root / "dagster"))
+    started_at = dt.datetime.now(dt.timezone.utc)
     try:
         level = log_level or os.environ.get("SALESDW_LOG_LEVEL", "WARNING")
-        result = defs.resolve_job_def(job_name).execute_in_process(
-            instance=instance,
-            raise_on_error=False,
-            run_config={"loggers": {"console": {"config": {"log_level": level.upper()}}}},
-        )
+        with watched_run(home.logs, verbose) as (_, log_path):
+            result = defs.resolve_job_def(job_name).execute_in_process(
+                instance=instance,
+                raise_on_error=False,
+                run_config={"loggers": {"console": {"config": {"log_level": level.upper()}}, "progress": {}}},
+            )
     finally:
         instance.dispose()
+    print(summary(result, home, started_at, log_path))
     problems = [
         f"step failed: {e.step_key}: {e.event_specific_data.error.message.strip()[:500]}"
         for e in result.all_events if e.is_step_failure
@@ -126,8 +134,8 @@ def execute(job_name: str, landing: str | None = None, log_level: str | None = N
     return result
 
 
-def run_job(job_name: str, landing: str | None = None, log_level: str | None = None) -> bool:
-    return execute(job_name, landing, log_level).success
+def run_job(job_name: str, landing: str | None = None, log_level: str | None = None, verbose: bool = True) -> bool:
+    return execute(job_name, landing, log_level, verbose).success
 
 
 def _log_run(home: Home, job: str, run_id: str, success: bool) -> None:
@@ -138,13 +146,13 @@ def _log_run(home: Home, job: str, run_id: str, success: bool) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    ok = run_job("nightly", args.landing, args.log_level)
+    ok = run_job("nightly", args.landing, args.log_level, args.verbose)
     print(_outcome(ok))
     return 0 if ok else 1
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    ok = run_job("build", log_level=args.log_level)
+    ok = run_job("build", log_level=args.log_level, verbose=args.verbose)
     print(_outcome(ok))
     return 0 if ok else 1
 
@@ -178,7 +186,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     home = _home()
     args.out = str(home.landing)
     cmd_demo_data(args)
-    ok = run_job("nightly", log_level=args.log_level)
+    ok = run_job("nightly", log_level=args.log_level, verbose=args.verbose)
     if not ok:
         print(_outcome(ok))
         return 1
@@ -264,6 +272,7 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--landing", help="folder with <source>/ subfolders (default $SALESDW_HOME/landing)")
     for command in (build, run, sub.choices["demo"]):
         command.add_argument("--log-level", help="Dagster log level: DEBUG, INFO, WARNING (default $SALESDW_LOG_LEVEL or WARNING)")
+        command.add_argument("--verbose", action="store_true", help="print dbt's whole log (always in $SALESDW_HOME/logs/runs/)")
     status = sub.add_parser("status", help="what was loaded and when, and the last runs")
     status.add_argument("--limit", type=int, default=20)
     query = sub.add_parser("query", help="run one SQL query on the published warehouse (read-only)")

@@ -6,12 +6,13 @@ import os
 import sys
 from pathlib import Path
 
-from dagster import Definitions
+from dagster import Definitions, colored_console_logger
 from dagster_dbt import DbtCliResource
 
 from orchestration.automation.freshness import with_freshness
 from orchestration.automation.schedules import nightly_schedule
 from orchestration.automation.sensors import landing_sensor, run_failure_alert
+from orchestration.console import progress_logger
 from orchestration.dbt.assets import salesdw_dbt_assets
 from orchestration.dbt.project import salesdw_dbt
 from orchestration.ingestion.assets import ingestion_assets
@@ -27,6 +28,8 @@ defs = with_freshness(Definitions(
     jobs=[nightly_job, build_job],
     schedules=[nightly_schedule],
     sensors=[landing_sensor, run_failure_alert],
+    # the console logger Dagster gives a job by default, plus the progress line of `salesdw run`
+    loggers={"console": colored_console_logger, "progress": progress_logger},
     resources={
         "warehouse": warehouse_from_env(),
         "dbt": DbtCliResource(
