@@ -237,6 +237,26 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_publish(args: argparse.Namespace) -> int:
+    """Copy the published marts into Postgres, in one transaction."""
+    import psycopg
+
+    from orchestration.dbt.project import ensure_manifest
+    from orchestration.publish.postgres import publish_to_postgres
+
+    try:
+        publication = publish_to_postgres(_home(), args.to, ensure_manifest(), schema=args.schema)
+    except FileNotFoundError as exc:
+        print(f"salesdw publish: {exc}", file=sys.stderr)
+        return 1
+    except psycopg.Error as exc:
+        print(f"salesdw publish: Postgres refused the copy, nothing changed there: {exc}".strip(), file=sys.stderr)
+        return 1
+    rows = sum(publication.tables.values())
+    print(f"{len(publication.tables)} marts ({rows:,} rows) in Postgres schema {publication.schema}")
+    return 0
+
+
 def cmd_docs(args: argparse.Namespace) -> int:
     from dbt.cli.main import dbtRunner
 
@@ -281,13 +301,16 @@ def parser() -> argparse.ArgumentParser:
     report = sub.add_parser("report", help="HTML KPI report and Excel pack from the published warehouse")
     report.add_argument("--as-of", help="report the periods that contain this date (YYYY-MM-DD; default: the data's as-of)")
     report.add_argument("--lang", choices=["zh", "en"], help="labels (default $SALESDW_REPORT_LANG or zh)")
+    publish = sub.add_parser("publish", help="copy the published marts into Postgres (one transaction)")
+    publish.add_argument("--to", required=True, help="postgresql://user@host:port/database (password from PGPASSWORD or ~/.pgpass)")
+    publish.add_argument("--schema", default="marts", help="target schema (default marts)")
     sub.add_parser("docs", help="generate the dbt docs catalog")
     return p
 
 
 COMMANDS = {
     "demo-data": cmd_demo_data, "ingest": cmd_ingest, "build": cmd_build, "run": cmd_run,
-    "status": cmd_status, "demo": cmd_demo, "query": cmd_query, "report": cmd_report, "docs": cmd_docs,
+    "status": cmd_status, "demo": cmd_demo, "query": cmd_query, "report": cmd_report, "publish": cmd_publish, "docs": cmd_docs,
 }
 
 

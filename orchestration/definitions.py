@@ -17,13 +17,13 @@ from orchestration.dbt.assets import salesdw_dbt_assets
 from orchestration.dbt.project import salesdw_dbt
 from orchestration.ingestion.assets import ingestion_assets
 from orchestration.jobs import build_job, nightly_job
-from orchestration.publish.assets import published_warehouse
+from orchestration.publish.assets import published_assets
 from orchestration.quality.checks import raw_quality_checks
 from orchestration.reports.assets import kpi_report
 from orchestration.resources import warehouse_from_env
 
 defs = with_freshness(Definitions(
-    assets=[*ingestion_assets, salesdw_dbt_assets, published_warehouse, kpi_report],
+    assets=[*ingestion_assets, salesdw_dbt_assets, *published_assets(), kpi_report],
     asset_checks=raw_quality_checks,
     jobs=[nightly_job, build_job],
     schedules=[nightly_schedule],
