@@ -52,6 +52,14 @@
         then cast({{ numerator }} as {{ kpi_type_ratio() }}) / ({{ denominator }}) end
 {%- endmacro %}
 
+{#- An actual against a reference (KPI_DEFINITIONS "Benchmarking"): for a rate KPI the difference in
+    percentage points, as a fraction (0.05 = 5 points); for any other KPI the ratio actual / reference.
+    `is_rate` is a SQL boolean expression. -#}
+{% macro kpi_compare(actual, reference, is_rate) -%}
+    case when {{ is_rate }} then cast({{ actual }} as {{ kpi_type_ratio() }}) - ({{ reference }})
+        else {{ kpi_ratio(actual, reference) }} end
+{%- endmacro %}
+
 {#- A SQL list literal of strings: ('a', 'b'). -#}
 {% macro kpi_sql_list(values) -%}
     ({% for value in values %}'{{ value }}'{% if not loop.last %}, {% endif %}{% endfor %})

@@ -91,7 +91,7 @@ closed_opportunities as (
         avg(case when opportunities.is_won then opportunities.sales_cycle_days end) as sales_cycle_days
     from opportunities
     inner join periods
-        on opportunities.closed_date between periods.period_start and least(periods.period_end, periods.as_of_date)
+        on {{ in_period_span('opportunities.closed_date', 'period') }}
     where opportunities.is_won or opportunities.is_lost
     group by 1, 2, 3
 ),
@@ -106,7 +106,7 @@ activity_counts as (
         count(*) as activities
     from activities
     inner join periods
-        on activities.activity_date between periods.period_start and least(periods.period_end, periods.as_of_date)
+        on {{ in_period_span('activities.activity_date', 'period') }}
     group by 1, 2, 3
 ),
 
@@ -118,7 +118,7 @@ active_customers as (
         order_lines.customer_master_key
     from order_lines
     inner join periods
-        on order_lines.order_date between periods.period_start and least(periods.period_end, periods.as_of_date)
+        on {{ in_period_span('order_lines.order_date', 'period') }}
     where not order_lines.is_cancelled
 ),
 
@@ -130,7 +130,7 @@ followed_up_customers as (
         activities.customer_master_key
     from activities
     inner join periods
-        on activities.activity_date between periods.period_start and least(periods.period_end, periods.as_of_date)
+        on {{ in_period_span('activities.activity_date', 'period') }}
     where activities.customer_master_key is not null
 ),
 
@@ -159,7 +159,7 @@ survey_scores as (
         count(*) as surveys
     from surveys
     inner join periods
-        on surveys.survey_date between periods.period_start and least(periods.period_end, periods.as_of_date)
+        on {{ in_period_span('surveys.survey_date', 'period') }}
     group by 1, 2, 3
 ),
 
