@@ -23,12 +23,19 @@
     {{- return(var('kpi_' ~ name, defaults[name])) -}}
 {%- endmacro %}
 
-{#- The as-of date: var `as_of_date` when given, else the newest order date loaded. -#}
-{% macro kpi_as_of_date(orders_relation, date_column='order_date') -%}
+{#- The as-of date (KPI_DEFINITIONS "Periods": the newest date loaded, unless given): var
+    `as_of_date` when the run gives one, else the newest fact date of any kind — each of
+    `date_columns`, a list of (relation, date column). A payment dated the day after the last order
+    counts: collections of that day are not dropped. -#}
+{% macro kpi_as_of_date(date_columns) -%}
     {%- if var('as_of_date', none) -%}
         cast('{{ var("as_of_date") }}' as date)
     {%- else -%}
-        (select max({{ date_column }}) from {{ orders_relation }})
+        greatest(
+            {%- for relation, column in date_columns %}
+            coalesce((select max({{ column }}) from {{ relation }}), cast('0001-01-01' as date)){% if not loop.last %},{% endif %}
+            {%- endfor %}
+        )
     {%- endif -%}
 {%- endmacro %}
 
