@@ -14,6 +14,8 @@
         'target_growth_floor': -0.20,
         'target_growth_ceiling': 0.50,
         'target_mismatch_tolerance': 0.01,
+        'target_min_history_months': 6,
+        'count_target_metrics': ['orders', 'new_customers', 'calls', 'visits'],
         'quote_response_target_hours': 4,
         'additive_target_metrics': ['revenue', 'volume', 'orders', 'new_customers', 'collections', 'calls', 'visits'],
     } -%}
