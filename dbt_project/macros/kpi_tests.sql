@@ -153,3 +153,15 @@ where rep_months.given_reps = 0
     and abs(region_months.region_sum - rep_months.rep_sum) > {{ tolerance }}
 
 {% endtest %}
+
+{#- Nothing is known of a period not begun: the column is null on every row whose period lies
+    after the as-of date (to_date_label 'future', or the labels given). Failing rows: those that
+    hold a value. -#}
+{% test kpi_null_in_future(model, column_name, to_date_labels=['future']) %}
+
+select *
+from {{ model }}
+where to_date_label in {{ kpi_sql_list(to_date_labels) }}
+    and {{ column_name }} is not null
+
+{% endtest %}

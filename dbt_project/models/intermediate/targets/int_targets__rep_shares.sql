@@ -1,7 +1,7 @@
 {#-
     Each rep's share of a region's month targets (KPI_DEFINITIONS "Targets": a region target is
     decomposed to reps by each rep's share of the region's revenue last year), one row per month ×
-    region × rep with a working day assigned to the region in the month (dim_rep history):
+    region × rep with a working day assigned to the region in the month (int_targets__rep_days):
 
         daily_rate   the rep's revenue in the region last (fiscal) year / working days the rep was
                      assigned to it then — revenue per active day, so a part year is annualised
@@ -15,9 +15,8 @@
 -#}
 with
 
-reps as (
-    select * from {{ ref('dim_rep') }}
-    where region_code is not null
+rep_days as (
+    select * from {{ ref('int_targets__rep_days') }}
 ),
 
 calendar as (
@@ -30,18 +29,8 @@ order_lines as (
 ),
 
 assigned_working_days as (
-    select
-        calendar.date_day,
-        calendar.month_start,
-        calendar.year_start,
-        reps.rep_id,
-        reps.region_code,
-        reps.team
-    from calendar
-    inner join reps
-        on calendar.date_day >= reps.valid_from
-        and (reps.valid_to is null or calendar.date_day <= reps.valid_to)
-    where calendar.is_working_day
+    select * from rep_days
+    where is_working_day
 ),
 
 month_members as (

@@ -1,14 +1,16 @@
 {#-
     One row per rep × month and quarter up to the as-of date (KPI_DEFINITIONS; current periods
-    to date): every rep with an assignment in the period, zeros when nothing happened, and a rep
-    who left for as long as facts (closed opportunities, activities, surveys) still name them.
+    to date) in which the rep worked (int_targets__rep_days: a roster assignment on a day up to
+    the as-of date), zeros when nothing happened; no row once a rep has left (facts that still
+    name them count for the region and team they were attributed to).
 
         revenue, orders, new_customers, revenue_target, attainment   from kpi_attainment
         win_rate          won / (won + lost) of the rep's opportunities closed in the period
         avg_deal_size     mean amount_cny of won opportunities closed in the period
         sales_cycle_days  mean days created → closed of those won opportunities
-        calls_per_day     calls / working days of the period elapsed (Mon–Fri less holidays,
-                          plus make-up working days; dim_date)
+        calls_per_day     calls / working days the rep worked in the period up to the as-of
+                          date (Mon–Fri less holidays, plus make-up working days; from the
+                          start or to the leave date); null without such a day
         visits            visits in the period
         follow_up_coverage  share of the rep's active customers (a non-cancelled order of the
                           rep in the period) with a follow-up activity of the rep in the period
@@ -38,6 +40,11 @@ periods as (
     select * from {{ ref('int_targets__periods') }}
     where period_grain in ('month', 'quarter')
         and is_reporting_period
+),
+
+rep_days as (
+    select * from {{ ref('int_targets__rep_days') }}
+    where is_elapsed
 ),
 
 opportunities as (
@@ -164,15 +171,18 @@ survey_scores as (
 ),
 
 rep_periods as (
-    -- a rep appears when active (kpi_attainment) or when any fact still names them (a rep who
-    -- left keeps the opportunities closed and surveys taken after they went)
-    select period_grain, period_start, rep_id from rep_metrics
-    union
-    select period_grain, period_start, rep_id from closed_opportunities where rep_id is not null
-    union
-    select period_grain, period_start, rep_id from activity_counts where rep_id is not null
-    union
-    select period_grain, period_start, rep_id from survey_scores where rep_id is not null
+    -- a rep appears for the periods they worked in, up to the as-of date: a rep who left stops
+    -- (facts still naming them count for the region and team of attribution_joins)
+    {%- for grain, period_column in [('month', 'month_start'), ('quarter', 'quarter_start')] %}
+    select
+        '{{ grain }}' as period_grain,
+        {{ period_column }} as period_start,
+        rep_id,
+        sum(case when is_working_day then 1 else 0 end) as working_days_worked
+    from rep_days
+    group by 2, 3
+    {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
 ),
 
 combined as (
@@ -187,7 +197,6 @@ combined as (
         coalesce(rep_metrics.volume, 0) as volume,
         coalesce(rep_metrics.orders, 0) as orders,
         coalesce(rep_metrics.new_customers, 0) as new_customers,
-        periods.working_days_elapsed,
         scopes.team_id as team_name,
         regions.region_name,
         coalesce(closed_opportunities.won_opportunities, 0) as won_opportunities,
@@ -273,8 +282,8 @@ final as (
         cast(avg_deal_size as decimal(38, 6)) as avg_deal_size,
         cast(sales_cycle_days as {{ kpi_type_ratio() }}) as sales_cycle_days,
         cast(calls as {{ dbt.type_bigint() }}) as calls,
-        cast(working_days_elapsed as integer) as working_days,
-        {{ kpi_ratio('calls', 'working_days_elapsed') }} as calls_per_day,
+        cast(working_days_worked as integer) as working_days,
+        {{ kpi_ratio('calls', 'working_days_worked') }} as calls_per_day,
         cast(visits as {{ dbt.type_bigint() }}) as visits,
         cast(active_customers as {{ dbt.type_bigint() }}) as active_customers,
         cast(followed_up_customers as {{ dbt.type_bigint() }}) as followed_up_customers,
