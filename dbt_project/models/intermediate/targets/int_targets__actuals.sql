@@ -11,8 +11,16 @@
                                    same period for a complete one; for the current period, as
                                    many days from last year's period start as have elapsed
 
-    Comparisons reaching before the first order date are null (no history), not zero.
+    Comparisons reaching before the first order date are null (no history), not zero. New
+    customers (a customer whose first order over all loaded history falls in the period) are null
+    for the period holding the first order loaded, and for comparisons with it: whether a customer
+    ordered before the data starts is unknown.
 -#}
+{#- A span starting on or after the first order is known; for new customers it must start after
+    it, as a customer's orders before the first one loaded are unknown (the first data period
+    would count every old customer as new). -#}
+{%- set knowable = "(%s > periods.data_start_date"
+    ~ " or (%s = periods.data_start_date and scaffold.metric <> 'new_customers'))" %}
 with
 
 periods as (
@@ -80,12 +88,13 @@ final as (
         scaffold.scope_id,
         scaffold.metric,
         scaffold.is_active,
-        cast(coalesce(period_sums.actual, 0) as decimal(38, 6)) as actual,
-        cast(case when periods.has_previous_period
+        cast(case when {{ knowable | format('periods.period_start', 'periods.period_start') }}
+            then coalesce(period_sums.actual, 0) end as decimal(38, 6)) as actual,
+        cast(case when {{ knowable | format('periods.previous_period_start', 'periods.previous_period_start') }}
             then coalesce(period_sums.actual_previous_period, 0) end as decimal(38, 6)) as actual_previous_period,
-        cast(case when periods.has_last_year
+        cast(case when {{ knowable | format('periods.last_year_period_start', 'periods.last_year_period_start') }}
             then coalesce(period_sums.actual_last_year, 0) end as decimal(38, 6)) as actual_last_year,
-        cast(case when periods.has_last_year
+        cast(case when {{ knowable | format('periods.last_year_period_start', 'periods.last_year_period_start') }}
             then coalesce(period_sums.actual_last_year_to_date, 0) end as decimal(38, 6)) as actual_last_year_to_date
     from scaffold
     inner join periods

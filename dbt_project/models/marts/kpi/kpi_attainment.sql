@@ -42,7 +42,8 @@ keyed as (
         coalesce(actuals.scope_id, targets.scope_id) as scope_id,
         coalesce(actuals.metric, targets.metric) as metric,
         targets.scope_name as target_scope_name,
-        coalesce(actuals.actual, 0) as actual,
+        -- a target without facts: 0 sold; an actual row's null (nothing known) stays null
+        case when actuals.metric is null then 0 else actuals.actual end as actual,
         actuals.actual_previous_period,
         actuals.actual_last_year,
         actuals.actual_last_year_to_date,

@@ -82,7 +82,7 @@ rep_metrics as (
         max(case when attainment.metric = 'revenue' then attainment.rank_in_peers end) as rank_in_region,
         coalesce(max(case when attainment.metric = 'volume' then attainment.actual end), 0) as volume,
         coalesce(max(case when attainment.metric = 'orders' then attainment.actual end), 0) as orders,
-        coalesce(max(case when attainment.metric = 'new_customers' then attainment.actual end), 0) as new_customers
+        max(case when attainment.metric = 'new_customers' then attainment.actual end) as new_customers
     from attainment
     group by 1, 2, 3
 ),
@@ -196,7 +196,7 @@ combined as (
         rep_metrics.rank_in_region,
         coalesce(rep_metrics.volume, 0) as volume,
         coalesce(rep_metrics.orders, 0) as orders,
-        coalesce(rep_metrics.new_customers, 0) as new_customers,
+        rep_metrics.new_customers,
         scopes.team_id as team_name,
         regions.region_name,
         coalesce(closed_opportunities.won_opportunities, 0) as won_opportunities,
