@@ -127,7 +127,22 @@ def closed_opportunities(demo_truth, as_of, first_period) -> pd.DataFrame:
     return closed
 
 
-def test_win_rate_by_quarter_company_and_rep(marts, closed_opportunities):
+@pytest.fixture(scope="module")
+def quarters_worked(demo_truth, as_of) -> pd.DataFrame:
+    """(rep_id, period_start) of every quarter in which the roster assigns the rep for a day up to
+    the as-of date: the scorecard's rows (a rep who left has none for later quarters)."""
+    reps = demo_truth.reps.copy()
+    reps["valid_from"] = pd.to_datetime(reps["valid_from"])
+    ends = pd.concat([pd.to_datetime(reps["valid_to"]), pd.to_datetime(reps["leave_date"])], axis=1).min(axis=1)
+    reps["valid_to"] = ends.fillna(as_of).clip(upper=as_of)
+    reps = reps[reps["valid_from"] <= reps["valid_to"]]
+    quarters = [(row.rep_id, quarter.start_time)
+                for row in reps.itertuples()
+                for quarter in pd.period_range(row.valid_from, row.valid_to, freq="Q")]
+    return pd.DataFrame(quarters, columns=["rep_id", "period_start"]).drop_duplicates()
+
+
+def test_win_rate_by_quarter_company_and_rep(marts, closed_opportunities, quarters_worked):
     company = (closed_opportunities.groupby("quarter_start")["is_won"].mean()
                .rename("actual").reset_index().rename(columns={"quarter_start": "period_start"}))
     actual = marts("""
@@ -138,7 +153,8 @@ def test_win_rate_by_quarter_company_and_rep(marts, closed_opportunities):
     _assert_frames_match(company, actual, ["period_start"], "actual", RATIO_TOLERANCE)
 
     by_rep = (closed_opportunities.groupby(["rep_id", "quarter_start"])["is_won"].mean()
-              .rename("win_rate").reset_index().rename(columns={"quarter_start": "period_start"}))
+              .rename("win_rate").reset_index().rename(columns={"quarter_start": "period_start"})
+              .merge(quarters_worked))
     scorecard = marts("""
         select rep_id, period_start, win_rate from marts.kpi_rep_scorecard
         where period_grain = 'quarter' and win_rate is not null
@@ -147,7 +163,7 @@ def test_win_rate_by_quarter_company_and_rep(marts, closed_opportunities):
     _assert_frames_match(by_rep, scorecard, ["rep_id", "period_start"], "win_rate", RATIO_TOLERANCE)
 
 
-def test_average_deal_size_by_quarter(marts, closed_opportunities):
+def test_average_deal_size_by_quarter(marts, closed_opportunities, quarters_worked):
     won = closed_opportunities[closed_opportunities["is_won"]]
     company = (won.groupby("quarter_start")["amount_cny"].mean().rename("actual").reset_index()
                .rename(columns={"quarter_start": "period_start"}))
@@ -159,7 +175,7 @@ def test_average_deal_size_by_quarter(marts, closed_opportunities):
     _assert_frames_match(company, actual, ["period_start"], "actual", MONEY_TOLERANCE)
 
     by_rep = (won.groupby(["rep_id", "quarter_start"])["amount_cny"].mean().rename("avg_deal_size").reset_index()
-              .rename(columns={"quarter_start": "period_start"}))
+              .rename(columns={"quarter_start": "period_start"}).merge(quarters_worked))
     scorecard = marts("""
         select rep_id, period_start, avg_deal_size from marts.kpi_rep_scorecard
         where period_grain = 'quarter' and avg_deal_size is not null
@@ -168,11 +184,18 @@ def test_average_deal_size_by_quarter(marts, closed_opportunities):
     _assert_frames_match(by_rep, scorecard, ["rep_id", "period_start"], "avg_deal_size", MONEY_TOLERANCE)
 
 
-def test_new_customers_by_quarter_and_region_of_the_first_order(marts, demo_truth, as_of):
+def test_new_customers_by_quarter_and_region_of_the_first_order(marts, demo_truth, as_of, first_period):
     orders = demo_truth.orders
     orders = orders[~orders["is_cancelled"]].sort_values(["order_date", "created_time", "order_id"])
     first = orders.drop_duplicates("customer_key", keep="first")
     first = first[first["order_date"] <= as_of].assign(period_start=lambda f: _quarter_start(f["order_date"]))
+    # the first data quarter: who had ordered before the data starts is unknown, so no figure
+    first = first[first["period_start"] > first_period]
+    unknown = marts(f"""
+        select actual from marts.kpi_attainment
+        where metric = 'new_customers' and period_grain = 'quarter' and period_start = '{first_period.date()}'
+    """)
+    assert len(unknown) > 0 and unknown["actual"].isna().all()
 
     company = first.groupby("period_start").size().rename("actual").reset_index()
     actual = marts("""

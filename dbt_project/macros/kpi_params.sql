@@ -14,6 +14,8 @@
         'target_growth_floor': -0.20,
         'target_growth_ceiling': 0.50,
         'target_mismatch_tolerance': 0.01,
+        'target_min_history_months': 6,
+        'count_target_metrics': ['orders', 'new_customers', 'calls', 'visits'],
         'quote_response_target_hours': 4,
         'additive_target_metrics': ['revenue', 'volume', 'orders', 'new_customers', 'collections', 'calls', 'visits'],
     } -%}
@@ -23,12 +25,19 @@
     {{- return(var('kpi_' ~ name, defaults[name])) -}}
 {%- endmacro %}
 
-{#- The as-of date: var `as_of_date` when given, else the newest order date loaded. -#}
-{% macro kpi_as_of_date(orders_relation, date_column='order_date') -%}
+{#- The as-of date (KPI_DEFINITIONS "Periods": the newest date loaded, unless given): var
+    `as_of_date` when the run gives one, else the newest fact date of any kind — each of
+    `date_columns`, a list of (relation, date column). A payment dated the day after the last order
+    counts: collections of that day are not dropped. -#}
+{% macro kpi_as_of_date(date_columns) -%}
     {%- if var('as_of_date', none) -%}
         cast('{{ var("as_of_date") }}' as date)
     {%- else -%}
-        (select max({{ date_column }}) from {{ orders_relation }})
+        greatest(
+            {%- for relation, column in date_columns %}
+            coalesce((select max({{ column }}) from {{ relation }}), cast('0001-01-01' as date)){% if not loop.last %},{% endif %}
+            {%- endfor %}
+        )
     {%- endif -%}
 {%- endmacro %}
 
@@ -50,6 +59,14 @@
 {% macro kpi_ratio(numerator, denominator) -%}
     case when ({{ denominator }}) <> 0
         then cast({{ numerator }} as {{ kpi_type_ratio() }}) / ({{ denominator }}) end
+{%- endmacro %}
+
+{#- An actual against a reference (KPI_DEFINITIONS "Benchmarking"): for a rate KPI the difference in
+    percentage points, as a fraction (0.05 = 5 points); for any other KPI the ratio actual / reference.
+    `is_rate` is a SQL boolean expression. -#}
+{% macro kpi_compare(actual, reference, is_rate) -%}
+    case when {{ is_rate }} then cast({{ actual }} as {{ kpi_type_ratio() }}) - ({{ reference }})
+        else {{ kpi_ratio(actual, reference) }} end
 {%- endmacro %}
 
 {#- A SQL list literal of strings: ('a', 'b'). -#}

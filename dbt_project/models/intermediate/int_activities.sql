@@ -32,10 +32,6 @@ rep_lookup as (
     select * from {{ ref('int_rep_lookup') }}
 ),
 
-reps as (
-    select * from {{ ref('int_reps') }}
-),
-
 opportunities as (
     select * from {{ ref('int_opportunities') }}
 ),
@@ -117,16 +113,11 @@ final as (
         {{ dbt.hash(dbt.concat(['resolved.source_system', "'|'", 'resolved.activity_id'])) }} as activity_key,
         resolved.*,
         customer_matches.customer_master_key,
-        reps.rep_key,
-        reps.region_code,
-        reps.team
+{{ attribution_columns() }}
     from resolved
     left join customer_matches
         on resolved.customer_key = customer_matches.customer_key
-    left join reps
-        on resolved.rep_id = reps.rep_id
-        and resolved.activity_date >= reps.valid_from
-        and (reps.valid_to is null or resolved.activity_date <= reps.valid_to)
+{{ attribution_joins('resolved', 'activity_date') }}
 )
 
 select * from final

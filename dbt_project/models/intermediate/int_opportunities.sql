@@ -28,10 +28,6 @@ rep_lookup as (
     select * from {{ ref('int_rep_lookup') }}
 ),
 
-reps as (
-    select * from {{ ref('int_reps') }}
-),
-
 fx_rates as (
     select * from {{ ref('int_fx_rates') }}
 ),
@@ -113,19 +109,14 @@ final as (
         {{ dbt.hash(dbt.concat(['resolved.source_system', "'|'", 'resolved.opportunity_id'])) }} as opportunity_key,
         resolved.*,
         customer_matches.customer_master_key,
-        reps.rep_key,
-        reps.region_code,
-        reps.team,
+{{ attribution_columns() }},
         fx_rates.rate_to_cny as fx_rate,
         coalesce(fx_rates.is_projected, false) as fx_is_projected,
         {{ to_money(to_wide_decimal('resolved.amount', 4) ~ ' * fx_rates.rate_to_cny') }} as amount_cny
     from resolved
     left join customer_matches
         on resolved.customer_key = customer_matches.customer_key
-    left join reps
-        on resolved.rep_id = reps.rep_id
-        and resolved.attribution_date >= reps.valid_from
-        and (reps.valid_to is null or resolved.attribution_date <= reps.valid_to)
+{{ attribution_joins('resolved', 'attribution_date') }}
     left join fx_rates
         on fx_rates.currency = resolved.currency
         and fx_rates.rate_month = cast({{ dbt.date_trunc('month', 'resolved.attribution_date') }} as date)

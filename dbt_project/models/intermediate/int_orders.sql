@@ -31,10 +31,6 @@ rep_lookup as (
     select * from {{ ref('int_rep_lookup') }}
 ),
 
-reps as (
-    select * from {{ ref('int_reps') }}
-),
-
 unioned as (
     select
         'zoho' as source_system,
@@ -111,20 +107,14 @@ final as (
         with_customer_and_rep.*,
         customer_matches.customer_master_key,
         cast({{ dbt.date_trunc('month', 'with_customer_and_rep.order_date') }} as date) as order_month,
-        reps.rep_key,
-        reps.region_code,
-        reps.region_name,
-        reps.team,
+{{ attribution_columns() }},
         coalesce(with_customer_and_rep.order_channel_code, customers.channel_code) as channel_code
     from with_customer_and_rep
     left join customers
         on with_customer_and_rep.customer_key = customers.customer_key
     left join customer_matches
         on with_customer_and_rep.customer_key = customer_matches.customer_key
-    left join reps
-        on with_customer_and_rep.rep_id = reps.rep_id
-        and with_customer_and_rep.order_date >= reps.valid_from
-        and (reps.valid_to is null or with_customer_and_rep.order_date <= reps.valid_to)
+{{ attribution_joins('with_customer_and_rep', 'order_date') }}
 )
 
 select * from final

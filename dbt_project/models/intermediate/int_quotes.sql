@@ -1,4 +1,5 @@
-{#- Quotes of both CRMs with the opportunity, customer and rep resolved; the quote time is
+{#- Quotes of both CRMs with the opportunity, customer and rep resolved (region and team on the
+    quote date: macro attribution_joins); the quote time is
     Fxiaoke 报价时间 or the Zoho quote's creation (the basis of quote response time). -#}
 with
 
@@ -69,7 +70,8 @@ resolved as (
         unioned.*,
         opportunities.opportunity_key,
         coalesce(customer_by_id.customer_key, customer_by_name.customer_key, opportunities.customer_key) as customer_key,
-        coalesce(rep_by_name.rep_id, opportunities.rep_id) as rep_id
+        coalesce(rep_by_name.rep_id, opportunities.rep_id) as rep_id,
+        cast(unioned.quoted_at as date) as quote_date
     from unioned
     left join opportunities
         on opportunities.source_system = unioned.source_system
@@ -90,11 +92,13 @@ final as (
         {{ dbt.hash(dbt.concat(['resolved.source_system', "'|'", 'resolved.quote_id'])) }} as quote_key,
         resolved.*,
         customer_matches.customer_master_key,
+        {{ attribution_columns() }},
         fx_rates.rate_to_cny as fx_rate,
         {{ to_money(to_wide_decimal('resolved.amount', 4) ~ ' * fx_rates.rate_to_cny') }} as amount_cny
     from resolved
     left join customer_matches
         on resolved.customer_key = customer_matches.customer_key
+    {{ attribution_joins('resolved', 'quote_date') }}
     left join fx_rates
         on fx_rates.currency = resolved.currency
         and fx_rates.rate_month = cast({{ dbt.date_trunc('month', 'resolved.quoted_at') }} as date)

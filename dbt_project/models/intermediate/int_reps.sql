@@ -55,6 +55,7 @@ final as (
         bounded.valid_until as valid_to,
         bounded.hire_date,
         bounded.leave_date,
+        bounded.recency_rank = 1 as is_last_assignment,
         bounded.recency_rank = 1
             and (bounded.valid_until is null or bounded.valid_until >= current_date) as is_current
     from bounded

@@ -1,6 +1,7 @@
 {#- One row per payment collected (Fxiaoke 回款): amount in the order currency and in CNY at the
     rate of the payment month (given rates only: a missing one fails the build), the order,
-    customer and owner rep with region and team on the payment date. -#}
+    customer and owner rep with region and team on the payment date (macro attribution_joins: after
+    the rep left, the customer owner's assignment then, else the rep's last). -#}
 with
 
 payments as (
@@ -22,10 +23,6 @@ customer_matches as (
 
 rep_lookup as (
     select * from {{ ref('int_rep_lookup') }}
-),
-
-reps as (
-    select * from {{ ref('int_reps') }}
 ),
 
 fx_rates as (
@@ -64,9 +61,7 @@ final as (
         resolved.customer_key,
         customer_matches.customer_master_key,
         resolved.rep_id,
-        reps.rep_key,
-        reps.region_code,
-        reps.team,
+{{ attribution_columns(['region_code', 'team']) }},
         resolved.currency,
         resolved.payment_amount as amount_local,
         fx_rates.rate_to_cny as fx_rate,
@@ -77,10 +72,7 @@ final as (
     from resolved
     left join customer_matches
         on resolved.customer_key = customer_matches.customer_key
-    left join reps
-        on resolved.rep_id = reps.rep_id
-        and resolved.payment_date >= reps.valid_from
-        and (reps.valid_to is null or resolved.payment_date <= reps.valid_to)
+{{ attribution_joins('resolved', 'payment_date') }}
     left join fx_rates
         on fx_rates.currency = resolved.currency
         and fx_rates.rate_month = resolved.payment_month

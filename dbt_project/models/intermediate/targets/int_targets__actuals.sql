@@ -5,12 +5,22 @@
 
         actual                     the period up to the as-of date (MTD / QTD / YTD when current)
         actual_previous_period     the whole previous period (previous month / quarter / year)
-        actual_last_year           the whole same period one year earlier
-        actual_last_year_to_date   the same period one year earlier, up to the as-of date's
-                                   anniversary (like-for-like with a current period's actual)
+        actual_last_year           the whole same calendar period one year earlier (Feb 2025:
+                                   1–29 Feb 2024)
+        actual_last_year_to_date   like for like with actual (int_targets__periods): the whole
+                                   same period for a complete one; for the current period, as
+                                   many days from last year's period start as have elapsed
 
-    Comparisons reaching before the first order date are null (no history), not zero.
+    Comparisons reaching before the first order date are null (no history), not zero. New
+    customers (a customer whose first order over all loaded history falls in the period) are null
+    for the period holding the first order loaded, and for comparisons with it: whether a customer
+    ordered before the data starts is unknown.
 -#}
+{#- A span starting on or after the first order is known; for new customers it must start after
+    it, as a customer's orders before the first one loaded are unknown (the first data period
+    would count every old customer as new). -#}
+{%- set knowable = "(%s > periods.data_start_date"
+    ~ " or (%s = periods.data_start_date and scaffold.metric <> 'new_customers'))" %}
 with
 
 periods as (
@@ -41,21 +51,19 @@ period_sums as (
         daily_actuals.scope_type,
         daily_actuals.scope_id,
         daily_actuals.metric,
-        sum(case when daily_actuals.date_day between periods.period_start and periods.period_end
+        sum(case when {{ in_period_span('daily_actuals.date_day', 'period') }}
             then daily_actuals.actual_value else 0 end) as actual,
-        sum(case when daily_actuals.date_day >= periods.previous_period_start
-                and daily_actuals.date_day < periods.period_start
+        sum(case when {{ in_period_span('daily_actuals.date_day', 'previous_period') }}
             then daily_actuals.actual_value else 0 end) as actual_previous_period,
-        sum(case when daily_actuals.date_day between periods.last_year_period_start and periods.last_year_period_end
+        sum(case when {{ in_period_span('daily_actuals.date_day', 'last_year') }}
             then daily_actuals.actual_value else 0 end) as actual_last_year,
-        sum(case when daily_actuals.date_day between periods.last_year_period_start and periods.last_year_to_date_end
+        sum(case when {{ in_period_span('daily_actuals.date_day', 'last_year_to_date') }}
             then daily_actuals.actual_value else 0 end) as actual_last_year_to_date,
         sum(case when daily_actuals.date_day between periods.period_start and periods.period_end
             then 1 else 0 end) as fact_days
     from periods
     inner join daily_actuals
-        on daily_actuals.date_day >= least(periods.previous_period_start, periods.last_year_period_start)
-        and daily_actuals.date_day <= periods.period_end
+        on {{ in_period_reach('daily_actuals.date_day') }}
     group by 1, 2, 3, 4, 5
 ),
 
@@ -80,12 +88,13 @@ final as (
         scaffold.scope_id,
         scaffold.metric,
         scaffold.is_active,
-        cast(coalesce(period_sums.actual, 0) as decimal(38, 6)) as actual,
-        cast(case when periods.previous_period_start >= periods.data_start_date
+        cast(case when {{ knowable | format('periods.period_start', 'periods.period_start') }}
+            then coalesce(period_sums.actual, 0) end as decimal(38, 6)) as actual,
+        cast(case when {{ knowable | format('periods.previous_period_start', 'periods.previous_period_start') }}
             then coalesce(period_sums.actual_previous_period, 0) end as decimal(38, 6)) as actual_previous_period,
-        cast(case when periods.last_year_period_start >= periods.data_start_date
+        cast(case when {{ knowable | format('periods.last_year_period_start', 'periods.last_year_period_start') }}
             then coalesce(period_sums.actual_last_year, 0) end as decimal(38, 6)) as actual_last_year,
-        cast(case when periods.last_year_period_start >= periods.data_start_date
+        cast(case when {{ knowable | format('periods.last_year_period_start', 'periods.last_year_period_start') }}
             then coalesce(period_sums.actual_last_year_to_date, 0) end as decimal(38, 6)) as actual_last_year_to_date
     from scaffold
     inner join periods

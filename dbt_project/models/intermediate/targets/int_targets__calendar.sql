@@ -1,7 +1,8 @@
 {#-
     The reporting calendar of the KPI marts: one row per day of dim_date with the month,
     quarter and year it belongs to (fiscal: var fiscal_year_start_month, default January), the
-    working-day flag, and the as-of date (var as_of_date, else the newest order date loaded).
+    working-day flag, and the as-of date: var as_of_date (the run's date, when given), else the
+    newest fact date of any kind (order, payment, activity), so that no fact loaded lies after it.
 -#}
 with
 
@@ -13,9 +14,18 @@ orders as (
     select * from {{ ref('fct_orders') }}
 ),
 
+payments as (
+    select * from {{ ref('fct_payments') }}
+),
+
+activities as (
+    select * from {{ ref('fct_activities') }}
+),
+
 as_of as (
     select
-        cast({{ kpi_as_of_date('orders') }} as date) as as_of_date,
+        cast({{ kpi_as_of_date([('orders', 'order_date'), ('payments', 'payment_date'), ('activities', 'activity_date')]) }} as date)
+            as as_of_date,
         (select min(order_date) from orders) as data_start_date
 ),
 

@@ -1,20 +1,32 @@
 {#-
     Every effective target, period × scope × metric: the given ones (explicit, roll-up) and the
-    ones derived from them for additive metrics, explicit winning over derived:
+    ones derived from them for additive metrics, explicit winning over derived. Derived targets are
+    decomposed once, to the finest grain, and every coarser derived grain is the sum of its
+    months, so children always add up to a derived parent (KPI_DEFINITIONS "Targets"):
 
-    1. seasonality — a given year target of a scope is spread over its quarters and months, a
-       given quarter over its months, by int_targets__seasonality; a month takes its nearest
-       given ancestor (its quarter before its year):
-           quarter = year × Σ weight_in_year of its months
+    1. seasonality — a given year target of a scope is spread over its months, a given quarter
+       over its months, by int_targets__seasonality; a month takes its nearest given ancestor (its
+       quarter before its year):
            month   = year × weight_in_year,  or  quarter × weight_in_quarter
-    2. rep_share — a region target (given or from step 1) is split over the region's reps by
-       int_targets__rep_shares, where the rep has no target of that period from steps 0–1:
-           rep = region × rep_share
+           quarter = Σ its months (when not given)
+    2. rep_share — a region's month target (given or from step 1) is split over the reps assigned
+       to the region in the month by int_targets__rep_shares (revenue per active day, pro-rated by
+       the working days active); reps with a given target of the month keep it and the others
+       share what is left of the region's:
+           rep month = (region month − Σ given rep months) × rep_share / Σ shares of the others
+           (a rep in two regions: the sum of both parts)
+           rep quarter, rep year = Σ the rep's months (when not given)
+
+    Count metrics (var kpi_count_target_metrics: orders, new customers, calls, visits) are whole
+    numbers: each split is rounded by largest remainder within its parent, so the parts keep the
+    parent's total.
 
     suggested_target is the seasonality-based suggestion for every month and quarter row of a
     scope with a given year target (or, for months, a given quarter): what step 1 would set,
     shown beside explicit values so a manager sees where a plan departs from the seasons.
 -#}
+{%- set additive = kpi_sql_list(kpi_param('additive_target_metrics')) %}
+{%- set counts = kpi_sql_list(kpi_param('count_target_metrics')) %}
 with
 
 given as (
@@ -25,6 +37,10 @@ seasonality as (
     select * from {{ ref('int_targets__seasonality') }}
 ),
 
+calendar as (
+    select * from {{ ref('int_targets__calendar') }}
+),
+
 rep_shares as (
     select * from {{ ref('int_targets__rep_shares') }}
 ),
@@ -32,40 +48,27 @@ rep_shares as (
 given_years as (
     select * from given
     where period_grain = 'year'
-        and metric in {{ kpi_sql_list(kpi_param('additive_target_metrics')) }}
+        and metric in {{ additive }}
 ),
 
 given_quarters as (
     select * from given
     where period_grain = 'quarter'
-        and metric in {{ kpi_sql_list(kpi_param('additive_target_metrics')) }}
+        and metric in {{ additive }}
 ),
 
-quarters_from_years as (
-    select
-        'quarter' as period_grain,
-        seasonality.quarter_start as period_start,
-        given_years.scope_type,
-        given_years.scope_id,
-        given_years.scope_name,
-        given_years.metric,
-        given_years.target_value * sum(seasonality.weight_in_year) as target_value
-    from given_years
-    inner join seasonality
-        on seasonality.scope_type = given_years.scope_type
-        and seasonality.scope_id = given_years.scope_id
-        and seasonality.year_start = given_years.period_start
-    group by 1, 2, 3, 4, 5, 6, given_years.target_value
+month_parents as (
+    select distinct month_start, quarter_start, year_start from calendar
 ),
 
-months_from_years as (
+months_from_years_unrounded as (
     select
-        'month' as period_grain,
         seasonality.month_start as period_start,
         given_years.scope_type,
         given_years.scope_id,
         given_years.scope_name,
         given_years.metric,
+        given_years.period_start as parent_start,
         given_years.target_value * seasonality.weight_in_year as target_value
     from given_years
     inner join seasonality
@@ -74,14 +77,14 @@ months_from_years as (
         and seasonality.year_start = given_years.period_start
 ),
 
-months_from_quarters as (
+months_from_quarters_unrounded as (
     select
-        'month' as period_grain,
         seasonality.month_start as period_start,
         given_quarters.scope_type,
         given_quarters.scope_id,
         given_quarters.scope_name,
         given_quarters.metric,
+        given_quarters.period_start as parent_start,
         given_quarters.target_value * seasonality.weight_in_quarter as target_value
     from given_quarters
     inner join seasonality
@@ -90,84 +93,245 @@ months_from_quarters as (
         and seasonality.quarter_start = given_quarters.period_start
 ),
 
-seasonal_candidates as (
-    select *, 'seasonality' as target_source, 1 as derivation_rank from months_from_quarters
+{%- for source in ['months_from_years', 'months_from_quarters'] %}
+
+{{ source }} as (
+    select
+        'month' as period_grain,
+        period_start,
+        scope_type,
+        scope_id,
+        scope_name,
+        metric,
+        case when metric in {{ counts }}
+            then {{ largest_remainder('target_value', 'scope_type, scope_id, metric, parent_start', 'period_start') }}
+            else target_value
+        end as target_value
+    from {{ source }}_unrounded
+),
+{%- endfor %}
+
+month_candidates as (
+    select *, 1 as derivation_rank from months_from_quarters
     union all
-    select *, 'seasonality', 2 from months_from_years
-    union all
-    select *, 'seasonality', 2 from quarters_from_years
+    select *, 2 from months_from_years
 ),
 
-ranked_seasonal_candidates as (
+ranked_month_candidates as (
     select
-        seasonal_candidates.*,
+        month_candidates.*,
         row_number() over (
-            partition by period_grain, period_start, scope_type, scope_id, metric
+            partition by period_start, scope_type, scope_id, metric
             order by derivation_rank
         ) as candidate_rank
-    from seasonal_candidates
+    from month_candidates
 ),
 
-seasonal_derived as (
-    select ranked_seasonal_candidates.*
-    from ranked_seasonal_candidates
+seasonal_months as (
+    select
+        ranked_month_candidates.period_grain,
+        ranked_month_candidates.period_start,
+        ranked_month_candidates.scope_type,
+        ranked_month_candidates.scope_id,
+        ranked_month_candidates.scope_name,
+        ranked_month_candidates.metric,
+        ranked_month_candidates.target_value,
+        'seasonality' as target_source
+    from ranked_month_candidates
     left join given
-        on given.period_grain = ranked_seasonal_candidates.period_grain
-        and given.period_start = ranked_seasonal_candidates.period_start
-        and given.scope_type = ranked_seasonal_candidates.scope_type
-        and given.scope_id = ranked_seasonal_candidates.scope_id
-        and given.metric = ranked_seasonal_candidates.metric
+        on given.period_grain = 'month'
+        and given.period_start = ranked_month_candidates.period_start
+        and given.scope_type = ranked_month_candidates.scope_type
+        and given.scope_id = ranked_month_candidates.scope_id
+        and given.metric = ranked_month_candidates.metric
     where given.period_start is null
-        and ranked_seasonal_candidates.candidate_rank = 1
+        and ranked_month_candidates.candidate_rank = 1
+),
+
+scope_months as (
+    select period_grain, period_start, scope_type, scope_id, scope_name, metric, target_value, target_source
+    from given
+    where period_grain = 'month'
+    union all
+    select * from seasonal_months
+),
+
+seasonal_quarters as (
+    select
+        'quarter' as period_grain,
+        month_parents.quarter_start as period_start,
+        scope_months.scope_type,
+        scope_months.scope_id,
+        max(scope_months.scope_name) as scope_name,
+        scope_months.metric,
+        sum(scope_months.target_value) as target_value,
+        'seasonality' as target_source
+    from scope_months
+    inner join month_parents
+        on month_parents.month_start = scope_months.period_start
+    where scope_months.metric in {{ additive }}
+    group by 2, 3, 4, 6
+    having sum(case when scope_months.target_source = 'seasonality' then 1 else 0 end) > 0
 ),
 
 through_seasonality as (
     select period_grain, period_start, scope_type, scope_id, scope_name, metric, target_value, target_source
     from given
     union all
-    select period_grain, period_start, scope_type, scope_id, scope_name, metric, target_value, target_source
-    from seasonal_derived
+    select * from seasonal_months
+    union all
+    select seasonal_quarters.*
+    from seasonal_quarters
+    left join given
+        on given.period_grain = 'quarter'
+        and given.period_start = seasonal_quarters.period_start
+        and given.scope_type = seasonal_quarters.scope_type
+        and given.scope_id = seasonal_quarters.scope_id
+        and given.metric = seasonal_quarters.metric
+    where given.period_start is null
 ),
 
-reps_from_regions as (
+region_month_members as (
     select
-        regional.period_grain,
         regional.period_start,
-        'rep' as scope_type,
-        rep_shares.rep_id as scope_id,
-        cast(null as {{ dbt.type_string() }}) as scope_name,
+        regional.scope_id as region_code,
+        rep_shares.rep_id,
         regional.metric,
-        regional.target_value * rep_shares.rep_share as target_value,
-        'rep_share' as target_source
+        regional.target_value as region_target,
+        rep_shares.rep_share,
+        own.target_value as own_target
     from through_seasonality as regional
     inner join rep_shares
-        on rep_shares.period_grain = regional.period_grain
-        and rep_shares.period_start = regional.period_start
+        on rep_shares.period_start = regional.period_start
         and rep_shares.region_code = regional.scope_id
-    left join through_seasonality as own
-        on own.period_grain = regional.period_grain
+    left join given as own
+        on own.period_grain = 'month'
         and own.period_start = regional.period_start
         and own.scope_type = 'rep'
         and own.scope_id = rep_shares.rep_id
         and own.metric = regional.metric
-    where regional.scope_type = 'region'
-        and regional.metric in {{ kpi_sql_list(kpi_param('additive_target_metrics')) }}
-        and own.period_start is null
+    where regional.period_grain = 'month'
+        and regional.scope_type = 'region'
+        and regional.metric in {{ additive }}
+),
+
+region_month_remainders as (
+    select
+        region_month_members.*,
+        coalesce(sum(own_target) over (partition by period_start, region_code, metric), 0) as given_to_reps,
+        sum(case when own_target is null then rep_share end)
+            over (partition by period_start, region_code, metric) as share_without_given
+    from region_month_members
+),
+
+rep_month_parts_unrounded as (
+    select
+        period_start,
+        region_code,
+        rep_id,
+        metric,
+        case when region_target > given_to_reps
+            then (region_target - given_to_reps) * rep_share / share_without_given
+            else 0
+        end as target_value
+    from region_month_remainders
+    where own_target is null
+        and share_without_given > 0
+),
+
+rep_month_parts as (
+    select
+        period_start,
+        rep_id,
+        metric,
+        case when metric in {{ counts }}
+            then {{ largest_remainder('target_value', 'period_start, region_code, metric', 'rep_id') }}
+            else target_value
+        end as target_value
+    from rep_month_parts_unrounded
+),
+
+rep_months as (
+    select
+        'month' as period_grain,
+        period_start,
+        'rep' as scope_type,
+        rep_id as scope_id,
+        cast(null as {{ dbt.type_string() }}) as scope_name,
+        metric,
+        sum(target_value) as target_value,
+        'rep_share' as target_source
+    from rep_month_parts
+    group by period_start, rep_id, metric
+),
+
+all_rep_months as (
+    select period_start, scope_id, metric, target_value, 0 as is_derived
+    from given
+    where period_grain = 'month' and scope_type = 'rep' and metric in {{ additive }}
+    union all
+    select period_start, scope_id, metric, target_value, 1 from rep_months
+),
+
+rep_coarser as (
+    {%- for grain, parent_column in [('quarter', 'quarter_start'), ('year', 'year_start')] %}
+    select
+        '{{ grain }}' as period_grain,
+        month_parents.{{ parent_column }} as period_start,
+        'rep' as scope_type,
+        all_rep_months.scope_id,
+        cast(null as {{ dbt.type_string() }}) as scope_name,
+        all_rep_months.metric,
+        sum(all_rep_months.target_value) as target_value,
+        'rep_share' as target_source
+    from all_rep_months
+    inner join month_parents
+        on month_parents.month_start = all_rep_months.period_start
+    group by 2, 4, 6
+    having sum(all_rep_months.is_derived) > 0
+    {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
+),
+
+rep_derived as (
+    select * from rep_months
+    union all
+    select rep_coarser.*
+    from rep_coarser
+    left join given
+        on given.period_grain = rep_coarser.period_grain
+        and given.period_start = rep_coarser.period_start
+        and given.scope_type = 'rep'
+        and given.scope_id = rep_coarser.scope_id
+        and given.metric = rep_coarser.metric
+    where given.period_start is null
 ),
 
 effective as (
     select * from through_seasonality
     union all
-    select * from reps_from_regions
+    select * from rep_derived
+),
+
+quarters_from_years as (
+    select
+        'quarter' as period_grain,
+        month_parents.quarter_start as period_start,
+        months_from_years.scope_type,
+        months_from_years.scope_id,
+        months_from_years.metric,
+        sum(months_from_years.target_value) as target_value
+    from months_from_years
+    inner join month_parents
+        on month_parents.month_start = months_from_years.period_start
+    group by 2, 3, 4, 5
 ),
 
 suggestions as (
     select period_grain, period_start, scope_type, scope_id, metric, target_value as suggested_target
     from months_from_years
     union all
-    select quarters_from_years.period_grain, quarters_from_years.period_start, quarters_from_years.scope_type,
-        quarters_from_years.scope_id, quarters_from_years.metric, quarters_from_years.target_value
-    from quarters_from_years
+    select * from quarters_from_years
     union all
     select months_from_quarters.period_grain, months_from_quarters.period_start, months_from_quarters.scope_type,
         months_from_quarters.scope_id, months_from_quarters.metric, months_from_quarters.target_value

@@ -1,39 +1,62 @@
 {#-
-    Each rep's share of their region's targets (KPI_DEFINITIONS "Targets"): the rep's share of
-    the region's revenue last year, among the reps of the region in the period
-    (int_targets__scopes: the assignment in force at the period's end), equal split for new reps:
+    Each rep's share of a region's month targets (KPI_DEFINITIONS "Targets": a region target is
+    decomposed to reps by each rep's share of the region's revenue last year), one row per month ×
+    region × rep with a working day assigned to the region in the month (int_targets__rep_days):
 
-        n reps in the region, k of them new (no revenue in the region last year)
-        new rep:      share = 1 / n
-        other reps:   share = (1 − k / n) × rep's revenue last year / Σ their revenue last year
-        no history:   share = 1 / n for everyone
-
-    Shares of a region and period add up to 1. "Last year" is the fiscal year before the
-    period's; the rep's revenue counts only what was attributed to this region then.
+        daily_rate   the rep's revenue in the region last (fiscal) year / working days the rep was
+                     assigned to it then — revenue per active day, so a part year is annualised
+                     fairly; a rep with fewer than var kpi_target_min_history_months (6) months
+                     there last year takes the average daily_rate of the team's reps with that
+                     history (else of the region's; else 1: an equal split per active day)
+        weight       daily_rate × working days assigned to the region in the month, so a joiner
+                     or leaver is pro-rated by the working days active
+        rep_share    weight / Σ weights of the region and month (Σ = 1; by working days when every
+                     weight is 0)
 -#}
 with
 
-scopes as (
-    select * from {{ ref('int_targets__scopes') }}
-    where scope_type = 'rep'
-        and is_active
-),
-
-order_lines as (
-    select * from {{ ref('fct_order_lines') }}
+rep_days as (
+    select * from {{ ref('int_targets__rep_days') }}
 ),
 
 calendar as (
     select * from {{ ref('int_targets__calendar') }}
 ),
 
-period_years as (
-    select distinct month_start as period_start, year_start from calendar
-    union
-    select distinct quarter_start, year_start from calendar
+order_lines as (
+    select * from {{ ref('fct_order_lines') }}
+    where not is_cancelled
 ),
 
-rep_revenue_by_year as (
+assigned_working_days as (
+    select * from rep_days
+    where is_working_day
+),
+
+month_members as (
+    select
+        month_start,
+        year_start,
+        region_code,
+        rep_id,
+        max(team) as team,
+        count(*) as working_days_active
+    from assigned_working_days
+    group by 1, 2, 3, 4
+),
+
+year_history as (
+    select
+        year_start,
+        region_code,
+        rep_id,
+        count(*) as working_days_active,
+        count(distinct month_start) as months_active
+    from assigned_working_days
+    group by 1, 2, 3
+),
+
+revenue_by_year as (
     select
         calendar.year_start,
         order_lines.region_code,
@@ -43,54 +66,83 @@ rep_revenue_by_year as (
     inner join calendar
         on order_lines.order_date = calendar.date_day
         and order_lines.order_date <= calendar.as_of_date
-    where not order_lines.is_cancelled
     group by 1, 2, 3
 ),
 
 members as (
     select
-        scopes.period_grain,
-        scopes.period_start,
-        scopes.parent_scope_id as region_code,
-        scopes.scope_id as rep_id,
-        coalesce(rep_revenue_by_year.revenue, 0) as revenue_last_year
-    from scopes
-    inner join period_years
-        on period_years.period_start = scopes.period_start
-    left join rep_revenue_by_year
-        on rep_revenue_by_year.rep_id = scopes.scope_id
-        and rep_revenue_by_year.region_code = scopes.parent_scope_id
-        and rep_revenue_by_year.year_start = cast({{ dbt.dateadd('year', -1, 'period_years.year_start') }} as date)
+        month_members.*,
+        coalesce(revenue_by_year.revenue, 0) as revenue_last_year,
+        coalesce(year_history.working_days_active, 0) as working_days_last_year,
+        coalesce(year_history.months_active, 0) as months_last_year,
+        coalesce(year_history.months_active, 0) >= {{ kpi_param('target_min_history_months') }} as has_history
+    from month_members
+    left join year_history
+        on year_history.rep_id = month_members.rep_id
+        and year_history.region_code = month_members.region_code
+        and year_history.year_start = cast({{ dbt.dateadd('year', -1, 'month_members.year_start') }} as date)
+    left join revenue_by_year
+        on revenue_by_year.rep_id = month_members.rep_id
+        and revenue_by_year.region_code = month_members.region_code
+        and revenue_by_year.year_start = cast({{ dbt.dateadd('year', -1, 'month_members.year_start') }} as date)
 ),
 
-counted as (
+own_rates as (
     select
         members.*,
-        count(*) over (partition by period_grain, period_start, region_code) as reps_in_region,
-        sum(case when revenue_last_year > 0 then 0 else 1 end)
-            over (partition by period_grain, period_start, region_code) as new_reps_in_region,
-        sum(case when revenue_last_year > 0 then revenue_last_year else 0 end)
-            over (partition by period_grain, period_start, region_code) as region_revenue_last_year
+        case when has_history
+            then cast(revenue_last_year as {{ kpi_type_ratio() }}) / working_days_last_year
+        end as own_rate
     from members
+),
+
+rates as (
+    select
+        own_rates.*,
+        avg(own_rate) over (partition by month_start, region_code, team) as team_rate,
+        avg(own_rate) over (partition by month_start, region_code) as region_rate
+    from own_rates
+),
+
+weighted as (
+    select
+        rates.*,
+        case
+            when own_rate is not null then 'own_history'
+            when team_rate is not null then 'team_average'
+            when region_rate is not null then 'region_average'
+            else 'equal'
+        end as rate_basis,
+        coalesce(own_rate, team_rate, region_rate, 1.0) * working_days_active as weight
+    from rates
+),
+
+totals as (
+    select
+        weighted.*,
+        sum(weight) over (partition by month_start, region_code) as region_weight,
+        sum(working_days_active) over (partition by month_start, region_code) as region_working_days
+    from weighted
 ),
 
 final as (
     select
-        period_grain,
-        period_start,
+        'month' as period_grain,
+        month_start as period_start,
         region_code,
         rep_id,
-        revenue_last_year,
-        cast(reps_in_region as integer) as reps_in_region,
-        cast(new_reps_in_region as integer) as new_reps_in_region,
-        revenue_last_year <= 0 as is_new_rep,
-        case
-            when region_revenue_last_year <= 0 or revenue_last_year <= 0
-                then 1.0 / reps_in_region
-            else (1.0 - cast(new_reps_in_region as {{ kpi_type_ratio() }}) / reps_in_region)
-                * cast(revenue_last_year as {{ kpi_type_ratio() }}) / region_revenue_last_year
+        team,
+        cast(working_days_active as integer) as working_days_active,
+        cast(revenue_last_year as decimal(38, 4)) as revenue_last_year,
+        cast(working_days_last_year as integer) as working_days_last_year,
+        cast(months_last_year as integer) as months_last_year,
+        rate_basis,
+        cast(coalesce(own_rate, team_rate, region_rate, 1.0) as {{ kpi_type_ratio() }}) as daily_rate,
+        case when region_weight > 0
+            then cast(weight as {{ kpi_type_ratio() }}) / region_weight
+            else cast(working_days_active as {{ kpi_type_ratio() }}) / region_working_days
         end as rep_share
-    from counted
+    from totals
 )
 
 select * from final

@@ -1,15 +1,18 @@
 {#-
     Actual against target, per period grain × period × scope × metric (KPI_DEFINITIONS
-    "Targets and evaluation"), for every active scope — zero, not missing, when nothing happened:
+    "Targets and evaluation"), for every active scope — zero, not missing, when nothing happened
+    in a period begun; null (not zero) in a period not begun, where nothing is known:
 
-        actual             the period up to the as-of date (MTD / QTD / YTD for the current one)
+        actual             the period up to the as-of date (MTD / QTD / YTD for the current one);
+                           null for a future period
         target             effective target (kpi_targets: explicit, else derived)
         gap                target − actual (positive means short); null without a target
         attainment         actual / target; null when the target is zero or missing
         run_rate_forecast  actual × days_in_period / days_elapsed; null before the period starts
         rank_in_peers      dense rank of attainment (best = 1) among scopes of the same level and
                            parent (reps within their region, teams within their region, regions,
-                           product lines and channels within the company); null without attainment
+                           product lines and channels within the company), only among rows
+                           with an actual and a target; null otherwise
 
     Revenue by region / team / rep follows the owner rep's assignment valid on the order date.
 -#}
@@ -39,7 +42,8 @@ keyed as (
         coalesce(actuals.scope_id, targets.scope_id) as scope_id,
         coalesce(actuals.metric, targets.metric) as metric,
         targets.scope_name as target_scope_name,
-        coalesce(actuals.actual, 0) as actual,
+        -- a target without facts: 0 sold; an actual row's null (nothing known) stays null
+        case when actuals.metric is null then 0 else actuals.actual end as actual,
         actuals.actual_previous_period,
         actuals.actual_last_year,
         actuals.actual_last_year_to_date,
@@ -54,6 +58,17 @@ keyed as (
         and targets.metric = actuals.metric
     where actuals.metric is not null
         or targets.metric in {{ kpi_sql_list(kpi_param('additive_target_metrics')) }}
+),
+
+known as (
+    -- nothing is known of a period not begun: no actual, so no gap, attainment or rank
+    select
+        keyed.*,
+        case when periods.to_date_label <> 'future' then keyed.actual end as known_actual
+    from keyed
+    inner join periods
+        on periods.period_grain = keyed.period_grain
+        and periods.period_start = keyed.period_start
 ),
 
 evaluated as (
@@ -71,19 +86,19 @@ evaluated as (
         scopes.parent_scope_type,
         scopes.parent_scope_id,
         keyed.metric,
-        keyed.actual,
+        keyed.known_actual as actual,
         keyed.target,
         keyed.target_source,
-        keyed.target - keyed.actual as gap,
-        {{ kpi_ratio('keyed.actual', 'keyed.target') }} as attainment,
+        keyed.target - keyed.known_actual as gap,
+        {{ kpi_ratio('keyed.known_actual', 'keyed.target') }} as attainment,
         case
             when periods.days_elapsed > 0
-                then keyed.actual * periods.days_in_period / periods.days_elapsed
+                then keyed.known_actual * periods.days_in_period / periods.days_elapsed
         end as run_rate_forecast,
         keyed.actual_previous_period,
         keyed.actual_last_year,
         keyed.actual_last_year_to_date
-    from keyed
+    from known as keyed
     inner join periods
         on periods.period_grain = keyed.period_grain
         and periods.period_start = keyed.period_start

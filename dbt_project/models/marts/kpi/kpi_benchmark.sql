@@ -16,6 +16,13 @@
     (year on year); win_rate, avg_deal_size, sales_cycle_days (opportunities closed in the
     period); csat, on_time_delivery_rate, feedback_resolution_rate (kpi_service_quality).
     Scopes: company, region, team, rep (team: sales KPIs only). Company has no peers.
+
+    actual_vs_<reference> (reference_comparison): for a rate KPI (revenue_growth, win_rate,
+    on_time_delivery_rate, feedback_resolution_rate) the difference actual − reference, in
+    percentage points as a fraction (0.05 = 5 points); for any other KPI the ratio
+    actual / reference. A ratio of two rates means nothing (−10 % against −5 % is "2.0").
+    last_year is like for like (int_targets__periods): for the current period, the same number
+    of days from the start of last year's period (additive KPIs and opportunity KPIs).
 -#}
 with
 
@@ -83,37 +90,52 @@ additive_kpis as (
     where attainment.metric = 'revenue'
 ),
 
+{%- set rate_kpis = ['revenue_growth', 'win_rate', 'on_time_delivery_rate', 'feedback_resolution_rate'] %}
 {%- set scope_columns = [('company', "'company'"), ('region', 'region_code'), ('team', 'team'), ('rep', 'rep_id')] %}
 
 closed_by_scope as (
     {% for scope_type, scope_column in scope_columns %}
     select
         periods.period_grain, periods.period_start, '{{ scope_type }}' as scope_type, {{ scope_column }} as scope_id,
-        sum(case when opportunities.is_won then 1 else 0 end) as won,
-        count(*) as closed,
-        avg(case when opportunities.is_won then opportunities.amount_cny end) as avg_deal_size,
-        avg(case when opportunities.is_won then opportunities.sales_cycle_days end) as sales_cycle_days
+        {%- for span in ['period', 'last_year_to_date'] %}
+        sum(case when {{ in_period_span('opportunities.closed_date', span) }} and opportunities.is_won then 1 else 0 end)
+            as won_{{ span }},
+        sum(case when {{ in_period_span('opportunities.closed_date', span) }} then 1 else 0 end) as closed_{{ span }},
+        avg(case when {{ in_period_span('opportunities.closed_date', span) }} and opportunities.is_won
+            then opportunities.amount_cny end) as avg_deal_size_{{ span }},
+        avg(case when {{ in_period_span('opportunities.closed_date', span) }} and opportunities.is_won
+            then opportunities.sales_cycle_days end) as sales_cycle_days_{{ span }},
+        {%- endfor %}
+        max(case when periods.has_last_year then 1 else 0 end) = 1 as has_last_year
     from opportunities
     inner join periods
-        on opportunities.closed_date between periods.period_start and least(periods.period_end, periods.as_of_date)
+        on {{ in_period_reach('opportunities.closed_date') }}
     where {{ scope_column }} is not null
     group by 1, 2, 3, 4
     {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),
 
+closed_in_period as (
+    select * from closed_by_scope
+    where closed_period > 0
+),
+
 opportunity_kpis as (
     select period_grain, period_start, scope_type, scope_id, 'win_rate' as kpi,
-        {{ kpi_ratio('won', 'closed') }} as actual
-    from closed_by_scope
+        {{ kpi_ratio('won_period', 'closed_period') }} as actual,
+        case when has_last_year then {{ kpi_ratio('won_last_year_to_date', 'closed_last_year_to_date') }} end as last_year
+    from closed_in_period
     union all
     select period_grain, period_start, scope_type, scope_id, 'avg_deal_size',
-        cast(avg_deal_size as {{ kpi_type_ratio() }})
-    from closed_by_scope
+        cast(avg_deal_size_period as {{ kpi_type_ratio() }}),
+        case when has_last_year then cast(avg_deal_size_last_year_to_date as {{ kpi_type_ratio() }}) end
+    from closed_in_period
     union all
     select period_grain, period_start, scope_type, scope_id, 'sales_cycle_days',
-        cast(sales_cycle_days as {{ kpi_type_ratio() }})
-    from closed_by_scope
+        cast(sales_cycle_days_period as {{ kpi_type_ratio() }}),
+        case when has_last_year then cast(sales_cycle_days_last_year_to_date as {{ kpi_type_ratio() }}) end
+    from closed_in_period
 ),
 
 service_kpis as (
@@ -126,10 +148,23 @@ service_kpis as (
     from service_quality
 ),
 
+service_kpis_with_last_year as (
+    select
+        service_kpis.*,
+        last_year.actual as last_year
+    from service_kpis
+    left join service_kpis as last_year
+        on last_year.period_grain = service_kpis.period_grain
+        and last_year.period_start = cast({{ dbt.dateadd('year', -1, 'service_kpis.period_start') }} as date)
+        and last_year.scope_type = service_kpis.scope_type
+        and last_year.scope_id = service_kpis.scope_id
+        and last_year.kpi = service_kpis.kpi
+),
+
 ratio_kpis as (
-    select period_grain, period_start, scope_type, scope_id, kpi, actual from opportunity_kpis
+    select period_grain, period_start, scope_type, scope_id, kpi, actual, last_year from opportunity_kpis
     union all
-    select period_grain, period_start, scope_type, scope_id, kpi, actual from service_kpis
+    select period_grain, period_start, scope_type, scope_id, kpi, actual, last_year from service_kpis_with_last_year
 ),
 
 ratio_kpis_with_references as (
@@ -144,15 +179,9 @@ ratio_kpis_with_references as (
             cast(targets.target_value as {{ kpi_type_ratio() }}),
             cast(service_targets.target_value as {{ kpi_type_ratio() }})
         ) as target,
-        last_year.actual as last_year,
+        ratio_kpis.last_year,
         false as is_additive
     from ratio_kpis
-    left join ratio_kpis as last_year
-        on last_year.period_grain = ratio_kpis.period_grain
-        and last_year.period_start = cast({{ dbt.dateadd('year', -1, 'ratio_kpis.period_start') }} as date)
-        and last_year.scope_type = ratio_kpis.scope_type
-        and last_year.scope_id = ratio_kpis.scope_id
-        and last_year.kpi = ratio_kpis.kpi
     left join targets
         on targets.period_grain = ratio_kpis.period_grain
         and targets.period_start = ratio_kpis.period_start
@@ -175,7 +204,8 @@ scoped as (
         scopes.scope_name,
         scopes.parent_scope_type,
         scopes.parent_scope_id,
-        kpi_values.kpi <> 'sales_cycle_days' as higher_is_better
+        kpi_values.kpi <> 'sales_cycle_days' as higher_is_better,
+        kpi_values.kpi in {{ kpi_sql_list(rate_kpis) }} as is_rate
     from kpi_values
     inner join scopes
         on scopes.period_grain = kpi_values.period_grain
@@ -286,20 +316,21 @@ final as (
         parent_scope_id,
         kpi,
         higher_is_better,
+        case when is_rate then 'difference' else 'ratio' end as reference_comparison,
         actual,
         target,
-        {{ kpi_ratio('actual', 'target') }} as actual_vs_target,
+        {{ kpi_compare('actual', 'target', 'is_rate') }} as actual_vs_target,
         last_year,
-        {{ kpi_ratio('actual', 'last_year') }} as actual_vs_last_year,
+        {{ kpi_compare('actual', 'last_year', 'is_rate') }} as actual_vs_last_year,
         internal_best,
         internal_best_scope_name,
-        {{ kpi_ratio('actual', 'internal_best') }} as actual_vs_internal_best,
+        {{ kpi_compare('actual', 'internal_best', 'is_rate') }} as actual_vs_internal_best,
         peer_median,
         cast(peers as integer) as peers,
-        {{ kpi_ratio('actual', 'peer_median') }} as actual_vs_peer_median,
+        {{ kpi_compare('actual', 'peer_median', 'is_rate') }} as actual_vs_peer_median,
         cast(external_benchmark as {{ kpi_type_ratio() }}) as external_benchmark,
         external_benchmark_source,
-        {{ kpi_ratio('actual', 'external_benchmark') }} as actual_vs_external_benchmark
+        {{ kpi_compare('actual', 'external_benchmark', 'is_rate') }} as actual_vs_external_benchmark
     from with_references
 )
 

@@ -7,8 +7,10 @@
                                             non-cancelled order of the channel
         revenue_share        the channel's share of the scope's revenue in the period
         growth_vs_previous   revenue / previous period's revenue − 1
-        growth_yoy           revenue / same period last year − 1, like for like: for the
-                             current period, against last year up to the as-of date's anniversary
+        growth_yoy           revenue / same period last year − 1
+    Like with like (int_targets__periods, macro in_period_span): a complete period against the
+    whole previous / last-year period; the current one (comparison_basis 'to date') against the
+    same number of days from the start of that period.
     Growth is null without history (before the first order date, or a zero base). Region: the
     order owner's assignment on the order date. Every channel appears for every active region.
 -#}
@@ -47,21 +49,19 @@ figures as (
         lines_by_scope.scope_type,
         lines_by_scope.scope_id,
         lines_by_scope.channel_code,
-        sum(case when lines_by_scope.order_date between periods.period_start and periods.as_of_date
+        sum(case when {{ in_period_span('lines_by_scope.order_date', 'period') }}
             then lines_by_scope.revenue_cny else 0 end) as revenue,
-        count(distinct case when lines_by_scope.order_date between periods.period_start and periods.as_of_date
+        count(distinct case when {{ in_period_span('lines_by_scope.order_date', 'period') }}
             then lines_by_scope.order_key end) as orders,
-        count(distinct case when lines_by_scope.order_date between periods.period_start and periods.as_of_date
+        count(distinct case when {{ in_period_span('lines_by_scope.order_date', 'period') }}
             then lines_by_scope.customer_master_key end) as customers_served,
-        sum(case when lines_by_scope.order_date >= periods.previous_period_start
-                and lines_by_scope.order_date < periods.period_start
+        sum(case when {{ in_period_span('lines_by_scope.order_date', 'previous_period_to_date') }}
             then lines_by_scope.revenue_cny else 0 end) as revenue_previous_period,
-        sum(case when lines_by_scope.order_date between periods.last_year_period_start and periods.last_year_to_date_end
+        sum(case when {{ in_period_span('lines_by_scope.order_date', 'last_year_to_date') }}
             then lines_by_scope.revenue_cny else 0 end) as revenue_last_year_to_date
     from lines_by_scope
     inner join periods
-        on lines_by_scope.order_date >= least(periods.previous_period_start, periods.last_year_period_start)
-        and lines_by_scope.order_date <= periods.period_end
+        on {{ in_period_reach('lines_by_scope.order_date') }}
     group by 1, 2, 3, 4, 5
 ),
 
@@ -70,8 +70,9 @@ scaffold as (
         scopes.period_grain,
         scopes.period_start,
         periods.to_date_label,
-        periods.previous_period_start >= periods.data_start_date as has_previous_period,
-        periods.last_year_period_start >= periods.data_start_date as has_last_year,
+        periods.comparison_basis,
+        periods.has_previous_period,
+        periods.has_last_year,
         scopes.scope_type,
         scopes.scope_id,
         scopes.scope_name,
@@ -109,6 +110,7 @@ final as (
         period_grain,
         period_start,
         to_date_label,
+        comparison_basis,
         channel_code,
         channel_name,
         scope_type,

@@ -299,9 +299,10 @@ final as (
         cast(churn_risk as {{ kpi_type_ratio() }}) as churn_risk,
         cast(expected_repeat_revenue as decimal(38, 6)) as expected_repeat_revenue,
         cast(priority_score as decimal(38, 6)) as priority_score,
-        cast(row_number() over (
+        -- equal scores: the larger weighted open pipeline first; equal on both: one shared rank
+        cast(rank() over (
             partition by as_of_month, owner_rep_id
-            order by priority_score desc, customer_master_key
+            order by priority_score desc, weighted_open_pipeline desc
         ) as integer) as priority_rank_in_book,
         last_follow_up_at
     from scored

@@ -3,8 +3,10 @@
     up to the as-of date (KPI_DEFINITIONS "Growth"):
 
         growth_vs_previous   revenue / previous period's revenue − 1 (month over month for months)
-        growth_yoy           revenue / same period last year − 1, like for like: for the current
-                             period, against last year up to the as-of date's anniversary
+        growth_yoy           revenue / same period last year − 1
+    Like with like (int_targets__periods, macro in_period_span): a complete period against the
+    whole previous / last-year period; the current one (comparison_basis 'to date') against the
+    same number of days from the start of that period.
         contribution_to_growth_vs_previous / _yoy
                              (line's revenue − its base) / the scope's total base: the
                              percentage points the line adds to the scope's growth (the lines of
@@ -61,21 +63,19 @@ figures as (
         lines_by_scope.scope_type,
         lines_by_scope.scope_id,
         lines_by_scope.product_line,
-        sum(case when lines_by_scope.order_date between periods.period_start and periods.as_of_date
+        sum(case when {{ in_period_span('lines_by_scope.order_date', 'period') }}
             then lines_by_scope.revenue_cny else 0 end) as revenue,
-        sum(case when lines_by_scope.order_date between periods.period_start and periods.as_of_date
+        sum(case when {{ in_period_span('lines_by_scope.order_date', 'period') }}
             then lines_by_scope.quantity else 0 end) as volume,
-        sum(case when lines_by_scope.order_date >= periods.previous_period_start
-                and lines_by_scope.order_date < periods.period_start
+        sum(case when {{ in_period_span('lines_by_scope.order_date', 'previous_period_to_date') }}
             then lines_by_scope.revenue_cny else 0 end) as revenue_previous_period,
-        sum(case when lines_by_scope.order_date between periods.last_year_period_start and periods.last_year_to_date_end
+        sum(case when {{ in_period_span('lines_by_scope.order_date', 'last_year_to_date') }}
             then lines_by_scope.revenue_cny else 0 end) as revenue_last_year_to_date,
-        sum(case when lines_by_scope.order_date between periods.last_year_period_start and periods.last_year_to_date_end
+        sum(case when {{ in_period_span('lines_by_scope.order_date', 'last_year_to_date') }}
             then lines_by_scope.quantity else 0 end) as volume_last_year_to_date
     from lines_by_scope
     inner join periods
-        on lines_by_scope.order_date >= least(periods.previous_period_start, periods.last_year_period_start)
-        and lines_by_scope.order_date <= periods.period_end
+        on {{ in_period_reach('lines_by_scope.order_date') }}
     group by 1, 2, 3, 4, 5
 ),
 
@@ -84,8 +84,9 @@ scaffold as (
         scopes.period_grain,
         scopes.period_start,
         periods.to_date_label,
-        periods.previous_period_start >= periods.data_start_date as has_previous_period,
-        periods.last_year_period_start >= periods.data_start_date as has_last_year,
+        periods.comparison_basis,
+        periods.has_previous_period,
+        periods.has_last_year,
         scopes.scope_type,
         scopes.scope_id,
         scopes.scope_name,
@@ -132,6 +133,7 @@ final as (
         period_grain,
         period_start,
         to_date_label,
+        comparison_basis,
         scope_type,
         scope_id,
         scope_name,

@@ -8,7 +8,8 @@
                                 the as-of date), weighted_remaining_pipeline likewise
         remaining_target        target − actual to date
         pipeline_coverage       remaining_pipeline / remaining_target; null when the target is met
-                                or missing
+                                or missing, and for a complete period (no rest of the period)
+    A period not begun has no actual (null): its remaining target is the whole target.
         pipeline_forecast       actual + weighted_remaining_pipeline
         seasonal_forecast       history-based: actual × (last year's whole period / last year up to
                                 the same day), the seasonal run-rate; the linear run-rate
@@ -91,7 +92,8 @@ combined as (
         coalesce(pipeline.weighted_pipeline, 0) as weighted_pipeline,
         coalesce(pipeline.remaining_pipeline, 0) as remaining_pipeline,
         coalesce(pipeline.weighted_remaining_pipeline, 0) as weighted_remaining_pipeline,
-        attainment.target - attainment.actual as remaining_target
+        -- a period not begun has nothing sold to date: its whole target remains
+        attainment.target - coalesce(attainment.actual, 0) as remaining_target
     from attainment
     left join pipeline
         on pipeline.period_grain = attainment.period_grain
@@ -118,9 +120,9 @@ final as (
         cast(remaining_pipeline as decimal(38, 6)) as remaining_pipeline,
         cast(weighted_remaining_pipeline as decimal(38, 6)) as weighted_remaining_pipeline,
         cast(remaining_target as decimal(38, 6)) as remaining_target,
-        case when remaining_target > 0
+        case when remaining_target > 0 and to_date_label <> 'complete'
             then cast(remaining_pipeline as {{ kpi_type_ratio() }}) / remaining_target end as pipeline_coverage,
-        cast(actual + weighted_remaining_pipeline as decimal(38, 6)) as pipeline_forecast,
+        cast(coalesce(actual, 0) + weighted_remaining_pipeline as decimal(38, 6)) as pipeline_forecast,
         cast(
             case
                 when to_date_label = 'future' then null
@@ -129,7 +131,7 @@ final as (
             end as decimal(38, 6)
         ) as seasonal_forecast,
         cast(run_rate_forecast as decimal(38, 6)) as run_rate_forecast,
-        {{ kpi_ratio('actual + weighted_remaining_pipeline', 'target') }} as pipeline_forecast_attainment
+        {{ kpi_ratio('coalesce(actual, 0) + weighted_remaining_pipeline', 'target') }} as pipeline_forecast_attainment
     from combined
 )
 

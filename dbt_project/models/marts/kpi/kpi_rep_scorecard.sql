@@ -1,14 +1,16 @@
 {#-
     One row per rep × month and quarter up to the as-of date (KPI_DEFINITIONS; current periods
-    to date): every rep with an assignment in the period, zeros when nothing happened, and a rep
-    who left for as long as facts (closed opportunities, activities, surveys) still name them.
+    to date) in which the rep worked (int_targets__rep_days: a roster assignment on a day up to
+    the as-of date), zeros when nothing happened; no row once a rep has left (facts that still
+    name them count for the region and team they were attributed to).
 
         revenue, orders, new_customers, revenue_target, attainment   from kpi_attainment
         win_rate          won / (won + lost) of the rep's opportunities closed in the period
         avg_deal_size     mean amount_cny of won opportunities closed in the period
         sales_cycle_days  mean days created → closed of those won opportunities
-        calls_per_day     calls / working days of the period elapsed (Mon–Fri less holidays,
-                          plus make-up working days; dim_date)
+        calls_per_day     calls / working days the rep worked in the period up to the as-of
+                          date (Mon–Fri less holidays, plus make-up working days; from the
+                          start or to the leave date); null without such a day
         visits            visits in the period
         follow_up_coverage  share of the rep's active customers (a non-cancelled order of the
                           rep in the period) with a follow-up activity of the rep in the period
@@ -38,6 +40,11 @@ periods as (
     select * from {{ ref('int_targets__periods') }}
     where period_grain in ('month', 'quarter')
         and is_reporting_period
+),
+
+rep_days as (
+    select * from {{ ref('int_targets__rep_days') }}
+    where is_elapsed
 ),
 
 opportunities as (
@@ -75,7 +82,7 @@ rep_metrics as (
         max(case when attainment.metric = 'revenue' then attainment.rank_in_peers end) as rank_in_region,
         coalesce(max(case when attainment.metric = 'volume' then attainment.actual end), 0) as volume,
         coalesce(max(case when attainment.metric = 'orders' then attainment.actual end), 0) as orders,
-        coalesce(max(case when attainment.metric = 'new_customers' then attainment.actual end), 0) as new_customers
+        max(case when attainment.metric = 'new_customers' then attainment.actual end) as new_customers
     from attainment
     group by 1, 2, 3
 ),
@@ -91,7 +98,7 @@ closed_opportunities as (
         avg(case when opportunities.is_won then opportunities.sales_cycle_days end) as sales_cycle_days
     from opportunities
     inner join periods
-        on opportunities.closed_date between periods.period_start and least(periods.period_end, periods.as_of_date)
+        on {{ in_period_span('opportunities.closed_date', 'period') }}
     where opportunities.is_won or opportunities.is_lost
     group by 1, 2, 3
 ),
@@ -106,7 +113,7 @@ activity_counts as (
         count(*) as activities
     from activities
     inner join periods
-        on activities.activity_date between periods.period_start and least(periods.period_end, periods.as_of_date)
+        on {{ in_period_span('activities.activity_date', 'period') }}
     group by 1, 2, 3
 ),
 
@@ -118,7 +125,7 @@ active_customers as (
         order_lines.customer_master_key
     from order_lines
     inner join periods
-        on order_lines.order_date between periods.period_start and least(periods.period_end, periods.as_of_date)
+        on {{ in_period_span('order_lines.order_date', 'period') }}
     where not order_lines.is_cancelled
 ),
 
@@ -130,7 +137,7 @@ followed_up_customers as (
         activities.customer_master_key
     from activities
     inner join periods
-        on activities.activity_date between periods.period_start and least(periods.period_end, periods.as_of_date)
+        on {{ in_period_span('activities.activity_date', 'period') }}
     where activities.customer_master_key is not null
 ),
 
@@ -159,20 +166,23 @@ survey_scores as (
         count(*) as surveys
     from surveys
     inner join periods
-        on surveys.survey_date between periods.period_start and least(periods.period_end, periods.as_of_date)
+        on {{ in_period_span('surveys.survey_date', 'period') }}
     group by 1, 2, 3
 ),
 
 rep_periods as (
-    -- a rep appears when active (kpi_attainment) or when any fact still names them (a rep who
-    -- left keeps the opportunities closed and surveys taken after they went)
-    select period_grain, period_start, rep_id from rep_metrics
-    union
-    select period_grain, period_start, rep_id from closed_opportunities where rep_id is not null
-    union
-    select period_grain, period_start, rep_id from activity_counts where rep_id is not null
-    union
-    select period_grain, period_start, rep_id from survey_scores where rep_id is not null
+    -- a rep appears for the periods they worked in, up to the as-of date: a rep who left stops
+    -- (facts still naming them count for the region and team of attribution_joins)
+    {%- for grain, period_column in [('month', 'month_start'), ('quarter', 'quarter_start')] %}
+    select
+        '{{ grain }}' as period_grain,
+        {{ period_column }} as period_start,
+        rep_id,
+        sum(case when is_working_day then 1 else 0 end) as working_days_worked
+    from rep_days
+    group by 2, 3
+    {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
 ),
 
 combined as (
@@ -186,8 +196,7 @@ combined as (
         rep_metrics.rank_in_region,
         coalesce(rep_metrics.volume, 0) as volume,
         coalesce(rep_metrics.orders, 0) as orders,
-        coalesce(rep_metrics.new_customers, 0) as new_customers,
-        periods.working_days_elapsed,
+        rep_metrics.new_customers,
         scopes.team_id as team_name,
         regions.region_name,
         coalesce(closed_opportunities.won_opportunities, 0) as won_opportunities,
@@ -273,8 +282,8 @@ final as (
         cast(avg_deal_size as decimal(38, 6)) as avg_deal_size,
         cast(sales_cycle_days as {{ kpi_type_ratio() }}) as sales_cycle_days,
         cast(calls as {{ dbt.type_bigint() }}) as calls,
-        cast(working_days_elapsed as integer) as working_days,
-        {{ kpi_ratio('calls', 'working_days_elapsed') }} as calls_per_day,
+        cast(working_days_worked as integer) as working_days,
+        {{ kpi_ratio('calls', 'working_days_worked') }} as calls_per_day,
         cast(visits as {{ dbt.type_bigint() }}) as visits,
         cast(active_customers as {{ dbt.type_bigint() }}) as active_customers,
         cast(followed_up_customers as {{ dbt.type_bigint() }}) as followed_up_customers,

@@ -118,7 +118,7 @@ case_figures as (
         sum(is_property_incident) as property_incidents
     from attributed_cases
     inner join periods
-        on attributed_cases.fact_date between periods.period_start and least(periods.period_end, periods.as_of_date)
+        on {{ in_period_span('attributed_cases.fact_date', 'period') }}
     where {{ scope_column }} is not null
     group by 1, 2, 3, 4
     {% if not loop.last %}union all{% endif %}
@@ -133,7 +133,7 @@ survey_figures as (
         avg(score) as csat
     from surveys
     inner join periods
-        on surveys.survey_date between periods.period_start and least(periods.period_end, periods.as_of_date)
+        on {{ in_period_span('surveys.survey_date', 'period') }}
     where {{ scope_column }} is not null
     group by 1, 2, 3, 4
     {% if not loop.last %}union all{% endif %}
