@@ -151,6 +151,10 @@ def _ingest_file(path: Path, context: LoadContext, load_id: str, already: dict[s
         result = _load_table(table, profile, match, path, context, load_id, loaded_at)
     except RejectedFile as exc:
         result = FileResult(path, context.source, "rejected", load_id=load_id, message=f"{path}: {exc}")
+    except Exception as exc:  # noqa: BLE001 — whatever breaks in one file (DuckDB memory, a reader's bug) rejects that file only
+        cause = (str(exc).strip().splitlines() or [""])[0][:300]
+        result = FileResult(path, context.source, "rejected", load_id=load_id,
+                            message=f"{path}: could not be loaded ({type(exc).__name__}: {cause})")
     finally:
         if table is not None:
             table.con.close()

@@ -19,7 +19,7 @@ import pyarrow as pa
 from openpyxl import load_workbook
 
 from ingestion.errors import RejectedFile
-from ingestion.source_table import PREVIEW_ROWS, Normaliser, SourceTable, pick_header_row
+from ingestion.source_table import PREVIEW_ROWS, Normaliser, SourceTable, check_width, pick_header_row
 
 CHUNK_ROWS = 50_000
 UNREADABLE = (zipfile.BadZipFile, EOFError, KeyError, OSError, ValueError, ParseError)
@@ -86,6 +86,7 @@ def read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, known: set[str], norma
             raise RejectedFile(f"sheet {sheet.title!r} is empty")
         header_index = pick_header_row(preview, known, normalise)
         headers = [cell or "" for cell in preview[header_index]]
+        check_width(headers)
         data = chain(preview[header_index + 1:], rows)
         last_row = sheet.max_row or 0  # from the sheet's stated dimension; unknown in some writers
 
