@@ -1,7 +1,9 @@
 """`salesdw`: the command line of the warehouse.
 
 Exit codes: 0 success; 1 data problem (a rejected file, a failed check; with --strict any
-quarantined row) — the published warehouse is left as it was; 2 usage error.
+quarantined row) — the published warehouse is left as it was; 2 usage error; 3 another salesdw
+command is writing the same SALESDW_HOME (`ingest`, `build`, `run`, `demo` and `rollback` take
+its writer lock) — nothing was done.
 """
 
 from __future__ import annotations
@@ -265,9 +267,22 @@ COMMANDS = {
 }
 
 
+WRITERS = {"ingest", "build", "run", "demo"}  # commands that take the home's writer lock
+EXIT_BUSY = 3
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    return COMMANDS[args.command](args)
+    if args.command not in WRITERS:
+        return COMMANDS[args.command](args)
+    from orchestration.writer_lock import WriterBusy, writer_lock
+
+    try:
+        with writer_lock(_home(), args.command):
+            return COMMANDS[args.command](args)
+    except WriterBusy as exc:
+        print(f"salesdw {args.command}: {exc}", file=sys.stderr)
+        return EXIT_BUSY
 
 
 if __name__ == "__main__":

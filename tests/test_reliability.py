@@ -77,3 +77,34 @@ def test_a_bad_file_in_the_nightly_ingest_is_a_rejected_file_not_a_failed_step(h
     assert any(m.startswith(f"{landing / 'zoho' / 'Deals_wide.csv'}: at least") for m in messages)
     assert "1 zoho file(s) rejected: see the ledger (salesdw status)" in messages
     assert [r["record_id"] for r in raw_rows(home, "zoho", "deals")] == ["zcrm_1"]
+
+
+# --- 2. one writer at a time ---------------------------------------------------------------------
+
+def test_a_second_writer_is_refused_at_once_and_a_dead_holders_lock_is_taken_over(
+        home: Home, tmp_path: Path, capsys: pytest.CaptureFixture):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from orchestration.cli import main
+
+    export = write_csv(tmp_path / "Deals.csv", [DEALS_HEADER, GOOD_DEAL])
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, time; from ingestion.settings import Home; from orchestration.writer_lock import writer_lock\n"
+         "with writer_lock(Home.from_env(), 'run'):\n    print('held', flush=True); time.sleep(600)"],
+        stdout=subprocess.PIPE, text=True, env={**os.environ, "SALESDW_HOME": str(home.root)},
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        assert main(["ingest", "zoho", str(export)]) == 3
+        refused = capsys.readouterr().err
+        assert f"is being written by salesdw run (pid {holder.pid}, started " in refused
+        assert ledger_rows(home) == [], "nothing ingested while another writer holds the home"
+    finally:
+        holder.send_signal(signal.SIGKILL)
+        holder.wait()
+    assert main(["ingest", "zoho", str(export)]) == 0, "the lock of a killed holder is taken over"
+    assert [e["status"] for e in ledger_rows(home)] == ["loaded"]
