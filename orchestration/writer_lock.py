@@ -56,3 +56,19 @@ def _holder(fd: int) -> dict:
         return json.loads(os.pread(fd, 4096, 0) or b"{}")
     except ValueError:
         return {}
+
+
+def writer_holder(home: Home) -> dict | None:
+    """Who holds the lock now (pid, command, start), or None: a shared lock is refused only
+    while a writer holds the exclusive one."""
+    path = home.root / LOCK_NAME
+    if not path.exists():
+        return None
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        return None
+    except BlockingIOError:
+        return _holder(fd)
+    finally:
+        os.close(fd)

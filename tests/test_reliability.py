@@ -6,6 +6,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 
 from ingestion import ingest_paths
@@ -106,5 +107,159 @@ def test_a_second_writer_is_refused_at_once_and_a_dead_holders_lock_is_taken_ove
     finally:
         holder.send_signal(signal.SIGKILL)
         holder.wait()
+        holder.stdout.close()
     assert main(["ingest", "zoho", str(export)]) == 0, "the lock of a killed holder is taken over"
     assert [e["status"] for e in ledger_rows(home)] == ["loaded"]
+
+
+# --- 4, 5. publish atomic end to end; long-lived readers see each publish -------------------------
+
+def _published_state(home: Home) -> tuple:
+    """What BI sees: the file sales.duckdb resolves to, its bytes, and the export's files."""
+    database = home.published_db.resolve()
+    export = sorted((p.name, p.read_bytes()) for p in home.export.glob("*.parquet"))
+    return database, database.read_bytes(), export
+
+
+def _kill_when(process, ready, what: str, timeout: float = 300) -> None:
+    """SIGKILL ``process`` the moment ``ready()`` holds: a crash at a real point of its work."""
+    import signal
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not ready():
+        assert process.poll() is None, f"the process ended before {what}"
+        assert time.monotonic() < deadline, f"{what} never happened"
+        time.sleep(0.005)
+    process.send_signal(signal.SIGKILL)
+    process.communicate()
+
+
+def _python(code: str, home: Home):
+    import os
+    import subprocess
+    import sys
+
+    return subprocess.Popen([sys.executable, "-c", code], env={**os.environ, "SALESDW_HOME": str(home.root)},
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+
+def test_a_publish_killed_during_the_export_changes_nothing_bi_sees(copied_home: Home):
+    from orchestration.publish.warehouse import current_version, publish, versions_dir
+
+    home = copied_home
+    before, before_version = _published_state(home), current_version(home)
+    publish_log = (home.logs / "publish.jsonl").read_text(encoding="utf-8")
+    process = _python("from ingestion.settings import Home; from orchestration.publish.warehouse import publish;"
+                      " publish(Home.from_env())", home)
+    _kill_when(process, lambda: any(p.parent.parent.name != before_version for p in versions_dir(home).glob("*/marts/*")),
+               "the Parquet export")
+
+    assert _published_state(home) == before, "database and export stay the previous ones, together"
+    assert current_version(home) == before_version
+    assert (home.logs / "publish.jsonl").read_text(encoding="utf-8") == publish_log
+    [half_written] = [p for p in versions_dir(home).iterdir() if not (p / "manifest.json").exists()]
+
+    publication = publish(home)  # the next publish goes through and clears what the killed one left
+    assert current_version(home) == publication.version != before_version
+    assert not half_written.exists()
+    assert home.published_db.resolve().parent == versions_dir(home) / publication.version
+    assert home.export.resolve() == versions_dir(home) / publication.version / "marts"
+    logged = (home.logs / "publish.jsonl").read_text(encoding="utf-8").splitlines()[-1]
+    assert f'"version": "{publication.version}"' in logged
+
+
+def test_a_long_lived_reader_sees_each_publish_and_a_rollback(copied_home: Home):
+    """A BI server keeps one connection open (its pool) and opens new ones to the same path."""
+    import duckdb
+
+    from orchestration.cli import main
+    from orchestration.publish.warehouse import publish
+
+    home = copied_home
+    reader = _python(
+        "import duckdb, sys; from ingestion.settings import Home\n"
+        "path = str(Home.from_env().published_db)\n"
+        "pooled = duckdb.connect(path, read_only=True)\n"
+        "for _ in sys.stdin:\n"
+        "    fresh = duckdb.connect(path, read_only=True)\n"
+        "    seen = fresh.execute(\"select count(*) from duckdb_tables() where table_name = 'zz_marker'\").fetchone()[0]\n"
+        "    fresh.close()\n"
+        "    kept = pooled.execute(\"select count(*) from duckdb_tables() where table_name = 'zz_marker'\").fetchone()[0]\n"
+        "    print(seen, kept, flush=True)\n", home)
+
+    def ask() -> str:
+        reader.stdin.write("?\n")
+        reader.stdin.flush()
+        return reader.stdout.readline().strip()
+
+    try:
+        assert ask() == "0 0"
+        build = duckdb.connect(str(home.build_db))
+        build.execute("create table marts.zz_marker as select 1 as v")
+        build.close()
+        publish(home)
+        assert ask() == "1 0", "a new connection opens the new version; the pooled one keeps the old"
+        assert main(["rollback"]) == 0
+        assert ask() == "0 0", "after a rollback a new connection opens the previous version"
+    finally:
+        reader.communicate()
+    assert '"event": "rollback"' in (home.logs / "publish.jsonl").read_text(encoding="utf-8")
+
+
+# --- 7. personal data masked for BI ---------------------------------------------------------------
+
+def _personal_values(home: Home) -> set[str]:
+    """Every phone number, e-mail and tax id of the raw zone (which keeps them), as text."""
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        values: set[str] = set()
+        for column in ("phone", "email", "tax_id"):
+            files = [p for p in home.raw.glob("*/*/2*.parquet") if column in pq.read_schema(p).names]
+            for path in files:
+                values |= {r[0] for r in con.execute(
+                    f"select distinct trim({column}) from read_parquet(?) where {column} is not null", [str(path)]).fetchall()}
+        return values
+    finally:
+        con.close()
+
+
+def _public_text(con, relation: str) -> set[str]:
+    columns = [r[0] for r in con.execute(f"select column_name, column_type from (describe select * from {relation}) where column_type = 'VARCHAR'").fetchall()]
+    return set().union(*(
+        {r[0] for r in con.execute(f'select distinct trim("{c}") from {relation} where "{c}" is not null').fetchall()}
+        for c in columns)) if columns else set()
+
+
+def test_no_public_column_holds_a_phone_or_email_and_the_build_keeps_them(published: Home):
+    import duckdb
+
+    personal = _personal_values(published)
+    assert len([v for v in personal if "@" in v]) > 0 and len(personal) > 300, "the demo exports carry personal data"
+    con = duckdb.connect(str(published.published_db), read_only=True)
+    try:
+        tables = [r[0] for r in con.execute("select table_name from duckdb_tables() where schema_name = 'marts'").fetchall()]
+        for table in tables:
+            leaked = _public_text(con, f'marts."{table}"') & personal
+            assert not leaked, f"marts.{table} publishes personal data: {sorted(leaked)[:3]}"
+        phones = [r[0] for r in con.execute("select phone from marts.dim_customer where phone is not null").fetchall()]
+        assert phones and all(p.startswith("***") and len(p) <= 7 for p in phones)
+        emails = [r[0] for r in con.execute("select email from marts.dim_rep where email is not null").fetchall()]
+        assert emails and all("***@" in e for e in emails)
+    finally:
+        con.close()
+    files = duckdb.connect()
+    try:
+        for parquet in published.export.glob("*.parquet"):
+            leaked = _public_text(files, f"read_parquet('{parquet}')") & personal
+            assert not leaked, f"{parquet.name} exports personal data: {sorted(leaked)[:3]}"
+    finally:
+        files.close()
+    build = duckdb.connect(str(published.build_db), read_only=True)
+    try:
+        unmasked = {r[0] for r in build.execute("select trim(phone) from marts.dim_customer where phone is not null").fetchall()}
+        assert unmasked and unmasked <= personal, "the build database keeps the values for the people allowed to see them"
+    finally:
+        build.close()
