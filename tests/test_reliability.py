@@ -263,3 +263,33 @@ def test_no_public_column_holds_a_phone_or_email_and_the_build_keeps_them(publis
         assert unmasked and unmasked <= personal, "the build database keeps the values for the people allowed to see them"
     finally:
         build.close()
+
+
+# --- 6. links and special files in the landing folder are refused, not read ----------------------
+
+def test_a_link_and_a_fifo_in_the_landing_folder_are_refused_unread(home: Home, tmp_path: Path):
+    import os
+
+    from orchestration.automation.sensors import new_landing_files
+
+    secret = tmp_path / "outside" / "passwd"
+    secret.parent.mkdir()
+    secret.write_text("Record Id,root:x:0:0:SECRET\nzcrm_9,hunter2\n", encoding="utf-8")
+    folder = tmp_path / "landing" / "zoho"
+    write_csv(folder / "Deals.csv", [DEALS_HEADER, GOOD_DEAL])
+    (folder / "Accounts.csv").symlink_to(secret)
+    os.mkfifo(folder / "Contacts.csv")  # opening it to read would block for ever
+
+    assert len(new_landing_files(home, folder)) == 3, "the sensor sees them without opening them"
+    results = ingest_paths("zoho", [folder], home)
+
+    assert [(r.path.name, r.status) for r in results] == [
+        ("Accounts.csv", "rejected"), ("Contacts.csv", "rejected"), ("Deals.csv", "loaded")]
+    assert results[0].message == (f"{folder / 'Accounts.csv'}: a symbolic link; refused, not read"
+                                  " (put the export file itself in the folder)")
+    assert results[1].message.startswith(f"{folder / 'Contacts.csv'}: not a regular file; refused")
+    ledger = ledger_rows(home)
+    assert [(e["file_name"], e["status"], e["headers_seen"]) for e in ledger[:2]] == [
+        ("Accounts.csv", "rejected", "[]"), ("Contacts.csv", "rejected", "[]")]
+    assert not any("SECRET" in str(v) or str(secret) in str(v) for e in ledger for v in e.values())
+    assert new_landing_files(home, folder) == {}, "refused once, not again every minute"
