@@ -293,3 +293,80 @@ def test_a_link_and_a_fifo_in_the_landing_folder_are_refused_unread(home: Home, 
         ("Accounts.csv", "rejected", "[]"), ("Contacts.csv", "rejected", "[]")]
     assert not any("SECRET" in str(v) or str(secret) in str(v) for e in ledger for v in e.values())
     assert new_landing_files(home, folder) == {}, "refused once, not again every minute"
+
+
+# --- 3 and what held: crashes at real points ------------------------------------------------------
+
+def _salesdw(home: Home, *args: str):
+    import os
+    import subprocess
+    import sys
+
+    salesdw = Path(sys.executable).with_name("salesdw")
+    return subprocess.Popen([str(salesdw), *args], env={**os.environ, "SALESDW_HOME": str(home.root)},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _children(pid: int) -> list[int]:
+    """Processes whose parent is ``pid``."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] not in {"Z", "X"}
+    except OSError:
+        return False
+
+
+def _ledger_is_consistent(home: Home) -> None:
+    """Every load the ledger calls loaded has its raw file, and every raw file its ledger row."""
+    loaded = {Path(e["raw_path"]).parts[-3:] for e in ledger_rows(home) if e["status"] == "loaded"}
+    raw = {p.parts[-3:] for p in home.raw.glob("*/*/*.parquet") if not p.name.startswith("_")}
+    assert loaded == raw and raw
+
+
+def test_killing_a_build_during_dbt_kills_dbt_leaves_bi_unchanged_and_the_next_build_equals_it(copied_home: Home):
+    import time
+
+    import duckdb
+
+    from tests.test_pipeline import _snapshot
+
+    home = copied_home
+    before, marts = _published_state(home), _snapshot(home)
+    build = _salesdw(home, "build")
+    dbt: list[int] = []
+
+    def dbt_started() -> bool:
+        dbt[:] = [p for p in _children(build.pid) if "/dbt build" in _cmdline(p)]
+        return bool(dbt)
+
+    _kill_when(build, lambda: dbt_started() and time.sleep(5) is None and _alive(dbt[0]), "dbt build")
+    deadline = time.monotonic() + 10
+    while _alive(dbt[0]) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(dbt[0]), "dbt died with the run that started it"
+    duckdb.connect(str(home.build_db)).close()  # no orphan holds the build database
+    assert _published_state(home) == before
+    _ledger_is_consistent(home)
+
+    again = _salesdw(home, "build")
+    out, err = again.communicate()
+    assert again.returncode == 0, err
+    assert _snapshot(home) == marts, "the next build publishes what a clean one does"
