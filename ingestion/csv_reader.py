@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 
 from ingestion.errors import RejectedFile
-from ingestion.source_table import PREVIEW_ROWS, Normaliser, SourceTable, pick_header_row
+from ingestion.source_table import PREVIEW_ROWS, Normaliser, SourceTable, check_width, pick_header_row
 from ingestion.sql import quote
 
 CSV_ENCODINGS = ("utf-8", "gb18030")
@@ -75,6 +75,7 @@ def read_csv(con: duckdb.DuckDBPyConnection, path: Path, known: set[str], normal
         raise RejectedFile("the file is empty")
     header_index = pick_header_row(preview, known, normalise)
     headers = [cell or "" for cell in preview[header_index]]
+    check_width(headers)
     columns = "{" + ", ".join(f"'c{i}': 'varchar'" for i in range(len(headers))) + "}"
     # No sniffing (one malformed row must not make the whole file unreadable) and no padding of
     # short rows: a row with too few or too many cells is quarantined, not loaded half-empty.

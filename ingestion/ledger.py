@@ -8,6 +8,7 @@ person running ``salesdw status`` can all read it at once (DuckDB allows one wri
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -51,6 +52,20 @@ def sha256_of(path: Path) -> str:
         while chunk := fh.read(1 << 20):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def is_regular(path: Path) -> bool:
+    """A regular file, not a link to one: a link in the landing folder could point anywhere
+    (``/etc/passwd``), and a FIFO or device would block or never end."""
+    return not path.is_symlink() and path.is_file()
+
+
+def file_digest(path: Path) -> str:
+    """The content's sha256 for a regular file; for anything else a digest of its path alone,
+    so that it is recorded (and refused once) without being opened."""
+    if is_regular(path):
+        return sha256_of(path)
+    return hashlib.sha256(b"not a regular file:" + os.fsencode(path.absolute())).hexdigest()
 
 
 def _write_atomic(table: pa.Table, target: Path) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 from ingestion.dates import LOCALE_DATES, DatePlan, plan_dates
 from ingestion.detect import ColumnMatch, match_entity
 from ingestion.errors import QuarantineRow, RejectedFile
-from ingestion.ledger import LoadRecord, loaded_hashes, record_load, record_quarantine, sha256_of
+from ingestion.ledger import LoadRecord, file_digest, is_regular, loaded_hashes, record_load, record_quarantine
 from ingestion.profiles import Profile, ProfileError, normalise_header, profiles_for
 from ingestion.progress import ProgressCallback, report, watch_query
 from ingestion.raw_zone import ensure_raw_zone, entity_dir
@@ -84,11 +84,16 @@ def new_batch_id() -> str:
 
 
 def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files as given, folders walked in name order (hidden files and partial downloads skipped)."""
+    """Files as given, folders walked in name order (hidden files and partial downloads skipped).
+    Links and anything that is not a regular file are yielded too, to be refused by name."""
     for path in paths:
-        if path.is_dir():
+        if path.is_dir() and not path.is_symlink():
             for child in sorted(path.rglob("*")):
-                if child.is_file() and child.suffix.lower() in EXPORT_SUFFIXES and not child.name.startswith((".", "~$")):
+                if child.name.startswith((".", "~$")):
+                    continue
+                if not is_regular(child) and not (child.is_dir() and not child.is_symlink()):
+                    yield child
+                elif child.is_file() and child.suffix.lower() in EXPORT_SUFFIXES:
                     yield child
         else:
             yield path
@@ -134,9 +139,15 @@ def _unknown_entity(source: str, entity: str):
 
 
 def _ingest_file(path: Path, context: LoadContext, load_id: str, already: dict[str, str]) -> FileResult:
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         return FileResult(path, context.source, "rejected", message=f"{path}: file not found")
-    digest = sha256_of(path)
+    digest = file_digest(path)
+    if not is_regular(path):
+        what = "a symbolic link" if path.is_symlink() else "not a regular file"
+        result = FileResult(path, context.source, "rejected", load_id=load_id, sha256=digest,
+                            message=f"{path}: {what}; refused, not read (put the export file itself in the folder)")
+        _record(path, context, result, None, digest, dt.datetime.now(dt.timezone.utc).replace(tzinfo=None))
+        return result
     if digest in already:
         message = f"{path.name}: already loaded (load {already[digest]}), nothing changed"
         return FileResult(path, context.source, "skipped", load_id=already[digest], message=message, sha256=digest)
@@ -151,6 +162,10 @@ def _ingest_file(path: Path, context: LoadContext, load_id: str, already: dict[s
         result = _load_table(table, profile, match, path, context, load_id, loaded_at)
     except RejectedFile as exc:
         result = FileResult(path, context.source, "rejected", load_id=load_id, message=f"{path}: {exc}")
+    except Exception as exc:  # noqa: BLE001 — whatever breaks in one file (DuckDB memory, a reader's bug) rejects that file only
+        cause = (str(exc).strip().splitlines() or [""])[0][:300]
+        result = FileResult(path, context.source, "rejected", load_id=load_id,
+                            message=f"{path}: could not be loaded ({type(exc).__name__}: {cause})")
     finally:
         if table is not None:
             table.con.close()
@@ -163,7 +178,7 @@ def _ingest_file(path: Path, context: LoadContext, load_id: str, already: dict[s
 def _record(path: Path, context: LoadContext, result: FileResult, table: SourceTable | None, digest: str, loaded_at: dt.datetime) -> None:
     record = LoadRecord(
         load_id=result.load_id or "", batch_id=context.batch_id, source=context.source, entity=result.entity,
-        file_path=str(path.resolve()), file_name=path.name, sha256=digest, size_bytes=path.stat().st_size,
+        file_path=str(path.absolute()), file_name=path.name, sha256=digest, size_bytes=path.lstat().st_size,
         file_format=table.file_format if table else None, encoding=table.encoding if table else None,
         rows_read=result.rows_read, rows_loaded=result.rows_loaded, rows_quarantined=result.rows_quarantined,
         status=result.status, message=result.message,

@@ -5,12 +5,14 @@ not its name: an XLSX renamed ``.csv`` happens."""
 from __future__ import annotations
 
 import os
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
 
 from ingestion.csv_reader import read_csv
+from ingestion.errors import RejectedFile
 from ingestion.json_reader import read_json
 from ingestion.source_table import Normaliser, SourceTable
 from ingestion.sql import quote
@@ -24,12 +26,24 @@ def file_format(path: Path) -> str:
     with path.open("rb") as fh:
         head = fh.read(8)
     if head.startswith(b"PK\x03\x04"):
+        if not _is_workbook(path):
+            raise RejectedFile("a ZIP archive, not an XLSX workbook: unpack it and load the export files inside")
         return "xlsx"
     if head.lstrip(b"\xef\xbb\xbf \r\n\t").startswith((b"{", b"[")):
         return "json"
     if path.suffix.lower() in {".xlsx", ".xlsm"}:
         return "xlsx"  # an .xlsx without a zip signature is truncated: the XLSX reader says so
     return "csv"
+
+
+def _is_workbook(path: Path) -> bool:
+    """An XLSX is a ZIP holding ``xl/workbook.xml``; only the archive's directory is read. A
+    truncated workbook has no readable directory: the XLSX reader says it is truncated."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return "xl/workbook.xml" in archive.namelist()
+    except zipfile.BadZipFile:
+        return path.suffix.lower() != ".zip"
 
 
 def connect(tmp_dir: Path) -> duckdb.DuckDBPyConnection:

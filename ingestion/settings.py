@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
+# Zoho and Salesforce exports of a fully customised module stay under a few hundred columns; a
+# file far wider is not an export, and typing it would exhaust DuckDB's memory.
+DEFAULT_MAX_COLUMNS = 1000
 
 
 @dataclass(frozen=True)
@@ -60,3 +63,8 @@ class Home:
 def source_timezone() -> str:
     """Time zone that naive CRM date-times are in, and that offset-aware ones are converted to."""
     return os.environ.get("SALESDW_TIMEZONE", DEFAULT_TIMEZONE)
+
+
+def max_columns() -> int:
+    """Columns a file may have (``SALESDW_MAX_COLUMNS``); a wider file is rejected before it is typed."""
+    return int(os.environ.get("SALESDW_MAX_COLUMNS", DEFAULT_MAX_COLUMNS))

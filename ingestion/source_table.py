@@ -11,6 +11,9 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from ingestion.errors import RejectedFile
+from ingestion.settings import max_columns
+
 # DuckDB's store_rejects records the unparseable CSV rows of every scan (a short row once per
 # missing cell): the first error of each row of the last scan.
 REJECTS_SQL = (
@@ -97,3 +100,11 @@ def pick_header_row(rows: list[list[str | None]], known: set[str], normalise: No
         if hits > best_hits:
             best, best_hits = index, hits
     return best
+
+
+def check_width(headers: list[str]) -> None:
+    """Reject a file wider than ``SALESDW_MAX_COLUMNS`` before anything is typed: one cell per
+    column per row is what DuckDB holds, and 10,000 columns exhaust it."""
+    limit = max_columns()
+    if len(headers) > limit:
+        raise RejectedFile(f"at least {len(headers)} columns, more than the limit of {limit} (setting SALESDW_MAX_COLUMNS)")

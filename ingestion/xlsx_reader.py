@@ -25,7 +25,7 @@ import python_calamine
 from openpyxl import load_workbook
 
 from ingestion.errors import RejectedFile
-from ingestion.source_table import PREVIEW_ROWS, Normaliser, SourceTable, pick_header_row
+from ingestion.source_table import PREVIEW_ROWS, Normaliser, SourceTable, check_width, pick_header_row
 
 CHUNK_ROWS = 50_000
 UNREADABLE = (zipfile.BadZipFile, EOFError, KeyError, OSError, ValueError, ParseError, python_calamine.CalamineError)
@@ -140,6 +140,7 @@ def read_xlsx(con: duckdb.DuckDBPyConnection, path: Path, known: set[str], norma
             raise RejectedFile(f"sheet {sheet.name!r} is empty")
         header_index = pick_header_row(preview, known, normalise)
         headers = [cell or "" for cell in preview[header_index]]
+        check_width(headers)
         first_column = sheet.start[1] if sheet.start else 0
         percent = _percent_columns(path, sheet.name, header_index + 2, first_column, len(headers))
         data = chain(raw_preview[header_index + 1:], values)

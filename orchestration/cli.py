@@ -1,7 +1,9 @@
 """`salesdw`: the command line of the warehouse.
 
 Exit codes: 0 success; 1 data problem (a rejected file, a failed check; with --strict any
-quarantined row) — the published warehouse is left as it was; 2 usage error.
+quarantined row) — the published warehouse is left as it was; 2 usage error; 3 another salesdw
+command is writing the same SALESDW_HOME (`ingest`, `build`, `run`, `demo` and `rollback` take
+its writer lock) — nothing was done.
 """
 
 from __future__ import annotations
@@ -95,10 +97,12 @@ def execute(job_name: str, landing: str | None = None, log_level: str | None = N
     if landing:
         os.environ["SALESDW_LANDING"] = str(Path(landing).resolve())
     from dagster import DagsterInstance
+    from dagster._core.utils import make_new_run_id
 
     from ingestion.raw_zone import ensure_raw_zone
     from orchestration.automation.sensors import write_alert
     from orchestration.definitions import defs
+    from orchestration.publish.assets import PUBLISHED_KEY
 
     ensure_raw_zone(home)
     if os.environ.get("DAGSTER_HOME"):
@@ -106,6 +110,8 @@ def execute(job_name: str, landing: str | None = None, log_level: str | None = N
     else:
         (home.root / "dagster").mkdir(parents=True, exist_ok=True)
         instance = DagsterInstance.local_temp(tempdir=str(home.root / "dagster"))
+    run_id = make_new_run_id()
+    _log_run(home, {"job": job_name, "run_id": run_id, "event": "started"})  # a killed run still shows
     started_at = dt.datetime.now(dt.timezone.utc)
     try:
         level = log_level or os.environ.get("SALESDW_LOG_LEVEL", "WARNING")
@@ -114,6 +120,7 @@ def execute(job_name: str, landing: str | None = None, log_level: str | None = N
                 instance=instance,
                 raise_on_error=False,
                 run_config={"loggers": {"console": {"config": {"log_level": level.upper()}}, "progress": {}}},
+                run_id=run_id,
             )
     finally:
         instance.dispose()
@@ -130,7 +137,10 @@ def execute(job_name: str, landing: str | None = None, log_level: str | None = N
     if not result.success:
         # In process there is no daemon to run the run-failure sensor: alert here instead.
         write_alert(home, f"run {result.run_id} of {job_name} failed: " + "; ".join(problems)[:2000])
-    _log_run(home, job_name, result.run_id, result.success)
+    published = [e.materialization.metadata["version"].value for e in result.get_asset_materialization_events()
+                 if e.asset_key == PUBLISHED_KEY]
+    _log_run(home, {"job": job_name, "run_id": run_id, "event": "finished", "success": result.success,
+                    "published_version": published[0] if published else None})
     return result
 
 
@@ -138,9 +148,11 @@ def run_job(job_name: str, landing: str | None = None, log_level: str | None = N
     return execute(job_name, landing, log_level, verbose).success
 
 
-def _log_run(home: Home, job: str, run_id: str, success: bool) -> None:
+def _log_run(home: Home, fields: dict) -> None:
+    """runs.jsonl: a line when a run starts and one when it ends; a start with no end is a run
+    that was killed."""
     home.logs.mkdir(parents=True, exist_ok=True)
-    entry = {"at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "job": job, "run_id": run_id, "success": success}
+    entry = {"at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), **fields}
     with (home.logs / "runs.jsonl").open("a", encoding="utf-8") as fh:
         fh.write(json.dumps(entry) + "\n")
 
@@ -173,12 +185,49 @@ def cmd_status(args: argparse.Namespace) -> int:
     for loaded_at, source, entity, name, status, loaded, quarantined, message in recent_loads(home, args.limit):
         print(f"  {loaded_at[:19]}  {status:8} {source}/{entity or '-'}  {name}  loaded={loaded} quarantined={quarantined}"
               + (f"  {message}" if status != "loaded" else ""))
-    runs = home.logs / "runs.jsonl"
     print("recent runs:")
-    for line in (runs.read_text(encoding="utf-8").splitlines()[-args.limit:] if runs.exists() else []):
-        run = json.loads(line)
-        print(f"  {run['at']}  {run['job']:8} {'success' if run['success'] else 'FAILED'}  {run['run_id']}")
-    print(f"published: {home.published_db if home.published_db.exists() else 'not yet'}")
+    for run in _runs(home)[-args.limit:]:
+        print(f"  {run['at']}  {run['job']:8} {run['outcome']:11}  {run['run_id']}")
+    from orchestration.publish.warehouse import current_version
+
+    version = current_version(home)
+    print(f"published: {home.published_db} (version {version})" if version else
+          f"published: {home.published_db if home.published_db.exists() else 'not yet'}")
+    return 0
+
+
+def _runs(home: Home) -> list[dict]:
+    """Each run once, with its outcome: success, FAILED, or INTERRUPTED when it started and
+    never finished (killed) — unless it is the run writing now."""
+    from orchestration.writer_lock import writer_holder
+
+    writing = writer_holder(home) is not None
+    path = home.logs / "runs.jsonl"
+    runs: dict[str, dict] = {}
+    for line in path.read_text(encoding="utf-8").splitlines() if path.exists() else []:
+        entry = json.loads(line)
+        success = entry.get("success")
+        outcome = "started" if entry.get("event") == "started" else "success" if success else "FAILED"
+        runs[entry["run_id"]] = {**runs.get(entry["run_id"], {"at": entry["at"]}), "job": entry["job"],
+                                 "run_id": entry["run_id"], "outcome": outcome}
+    ordered = list(runs.values())
+    for index, run in enumerate(ordered):
+        if run["outcome"] == "started":
+            run["outcome"] = "running" if writing and index == len(ordered) - 1 else "INTERRUPTED"
+    return ordered
+
+
+def cmd_rollback(args: argparse.Namespace) -> int:
+    """BI back on the version published before the current one."""
+    from orchestration.publish.warehouse import rollback
+
+    home = _home()
+    try:
+        version = rollback(home)
+    except RuntimeError as exc:
+        print(f"salesdw rollback: {exc}", file=sys.stderr)
+        return 1
+    print(f"{home.published_db} is version {version} again (the newer versions are kept until pruned)")
     return 0
 
 
@@ -305,18 +354,33 @@ def parser() -> argparse.ArgumentParser:
     publish.add_argument("--to", required=True, help="postgresql://user@host:port/database (password from PGPASSWORD or ~/.pgpass)")
     publish.add_argument("--schema", default="marts", help="target schema (default marts)")
     sub.add_parser("docs", help="generate the dbt docs catalog")
+    sub.add_parser("rollback", help="point sales.duckdb and the export back at the previously published version")
     return p
 
 
 COMMANDS = {
     "demo-data": cmd_demo_data, "ingest": cmd_ingest, "build": cmd_build, "run": cmd_run,
-    "status": cmd_status, "demo": cmd_demo, "query": cmd_query, "report": cmd_report, "publish": cmd_publish, "docs": cmd_docs,
+    "status": cmd_status, "demo": cmd_demo, "query": cmd_query, "report": cmd_report, "publish": cmd_publish,
+    "docs": cmd_docs, "rollback": cmd_rollback,
 }
+
+
+WRITERS = {"ingest", "build", "run", "demo", "rollback"}  # commands that take the home's writer lock
+EXIT_BUSY = 3
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    return COMMANDS[args.command](args)
+    if args.command not in WRITERS:
+        return COMMANDS[args.command](args)
+    from orchestration.writer_lock import WriterBusy, writer_lock
+
+    try:
+        with writer_lock(_home(), args.command):
+            return COMMANDS[args.command](args)
+    except WriterBusy as exc:
+        print(f"salesdw {args.command}: {exc}", file=sys.stderr)
+        return EXIT_BUSY
 
 
 if __name__ == "__main__":

@@ -35,8 +35,9 @@ defs = with_freshness(Definitions(
         "dbt": DbtCliResource(
             project_dir=salesdw_dbt,
             target=os.environ.get("SALESDW_DBT_TARGET", "duckdb"),
-            # the dbt installed beside this interpreter, so a venv works without being activated
-            dbt_executable=str(Path(sys.executable).with_name("dbt")),
+            # the dbt installed beside this interpreter, so a venv works without being activated,
+            # through a wrapper that makes it die with this process (orchestration/dbt/child.py)
+            dbt_executable=str(Path(sys.executable).with_name("salesdw-dbt")),
         ),
     },
 ))

@@ -5,6 +5,7 @@ SALESDW_HOME, and the tests read the published warehouse."""
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -65,3 +66,13 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Home:
             os.environ.pop("SALESDW_HOME", None)
         else:
             os.environ["SALESDW_HOME"] = previous
+
+
+@pytest.fixture
+def copied_home(published: Home, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Home:
+    """A private copy of the published demo warehouse, to break without harming other tests
+    (links copied as links: the published layout is relative links into versions/)."""
+    root = tmp_path / "copy"
+    shutil.copytree(published.root, root, symlinks=True, ignore=shutil.ignore_patterns("dagster"))
+    monkeypatch.setenv("SALESDW_HOME", str(root))
+    return Home(root)

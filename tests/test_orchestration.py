@@ -4,7 +4,6 @@ write-audit-publish, the schedule and the sensors."""
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -119,15 +118,6 @@ def test_nightly_run_materializes_and_checks_everything(published: Home, defs):
                 assert record is not None, f"{check_key} did not run"
     finally:
         instance.dispose()
-
-
-@pytest.fixture
-def copied_home(published: Home, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Home:
-    """A private copy of the published demo warehouse, to break without harming other tests."""
-    root = tmp_path / "copy"
-    shutil.copytree(published.root, root, ignore=shutil.ignore_patterns("dagster"))
-    monkeypatch.setenv("SALESDW_HOME", str(root))
-    return Home(root)
 
 
 def test_corrupted_raw_table_blocks_publish(copied_home: Home):

@@ -58,7 +58,7 @@ def test_a_second_run_gives_the_same_warehouse(published: Home, tmp_path: Path, 
     from orchestration.cli import main
 
     root = tmp_path / "again"
-    shutil.copytree(published.root, root, ignore=shutil.ignore_patterns("dagster"))
+    shutil.copytree(published.root, root, symlinks=True, ignore=shutil.ignore_patterns("dagster"))
     monkeypatch.setenv("SALESDW_HOME", str(root))
     home = Home(root)
     before = _snapshot(home)

@@ -21,7 +21,7 @@ from dagster import (
     sensor,
 )
 
-from ingestion.ledger import seen_hashes, sha256_of
+from ingestion.ledger import file_digest, seen_hashes
 from ingestion.load import expand_paths
 from ingestion.settings import Home
 from orchestration.jobs import nightly_job
@@ -32,7 +32,7 @@ def new_landing_files(home: Home, landing: Path | None = None) -> dict[str, Path
     seen = seen_hashes(home)
     found = {}
     for path in expand_paths([landing or home.landing]):
-        digest = sha256_of(path)
+        digest = file_digest(path)
         if digest not in seen:
             found[digest] = path
     return found

@@ -64,7 +64,7 @@ def build_source_assets(source: str):
         for key in context.selected_asset_keys:
             entity = key.path[-1]
             yield MaterializeResult(asset_key=key, metadata=_metadata(by_entity.get(entity, [])))
-        rejected = by_entity.get("", [])
+        rejected = [r for r in results if r.status == "rejected"]  # not the files skipped as already loaded
         if rejected:
             context.log.warning(f"{len(rejected)} {source} file(s) rejected: see the ledger (salesdw status)")
 

@@ -25,14 +25,15 @@ def _public_mart_keys() -> list[AssetKey]:
     deps=_public_mart_keys(),
     group_name="published",
     kinds={"duckdb"},
-    description="sales.duckdb for BI (schema marts) and its Parquet export, swapped in atomically.",
+    description="sales.duckdb for BI (schema marts) and its Parquet export, personal data masked, switched together atomically.",
 )
 def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
     publication = publish(warehouse.paths)
-    context.log.info(f"published {publication.path}")
+    context.log.info(f"published {publication.path} (version {publication.version})")
     return MaterializeResult(
         metadata={
             "path": MetadataValue.path(str(publication.path)),
+            "version": publication.version,
             "tables": MetadataValue.json(publication.tables),
             "published_at": publication.published_at,
         }
