@@ -11,10 +11,11 @@ import json
 import secrets
 import shutil
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ingestion.dates import LOCALE_DATES, DatePlan, plan_dates
+from ingestion.deletions import count_deletions, max_delete_share
 from ingestion.detect import ColumnMatch, match_entity
 from ingestion.errors import QuarantineRow, RejectedFile
 from ingestion.ledger import LoadRecord, loaded_hashes, record_load, record_quarantine, sha256_of
@@ -50,6 +51,7 @@ class FileResult:
     columns_missing: list[str] = field(default_factory=list)
     columns_extra: list[str] = field(default_factory=list)
     sha256: str | None = None
+    rows_deleted: int = 0  # records of the entity a full export marked deleted (ingestion.deletions)
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,7 @@ class LoadContext:
     home: Home
     batch_id: str
     full_export: bool
+    accept_deletions: bool
     date_format: str | None
     progress: ProgressCallback | None
 
@@ -99,12 +102,17 @@ def ingest_paths(
     paths: Iterable[Path | str],
     home: Home | None = None,
     *,
-    full_export: bool = True,
+    full_export: bool = False,
+    accept_deletions: bool = False,
     date_format: str | None = None,
     entity: str | None = None,
     progress: ProgressCallback | None = None,
 ) -> list[FileResult]:
     """Load every export file under ``paths`` as ``source`` (a CRM name or a mapping file).
+
+    Loads are incremental unless ``full_export``: only a full export infers deletions, and one
+    that would delete too many records is refused unless ``accept_deletions``
+    (:mod:`ingestion.deletions`).
 
     ``date_format`` sets the day-month order of slash dates (``%d/%m/%Y`` or Zoho's own
     notation ``dd/MM/yyyy``) instead of detecting it; ``progress`` receives
@@ -115,31 +123,68 @@ def ingest_paths(
         profiles = [p for p in profiles if p.entity == entity] or _unknown_entity(source, entity)
     ensure_raw_zone(home)  # every shipped entity, so dbt reads a source not loaded yet
     ensure_raw_zone(home, profiles)  # and a user's mapping file's entities
-    context = LoadContext(profiles, home, new_batch_id(), full_export, date_format, progress)
+    context = LoadContext(profiles, home, new_batch_id(), full_export, accept_deletions, date_format, progress)
     already = loaded_hashes(home, context.source, date_format)
-    results = []
+    results: list[FileResult] = []
+    records: dict[str, LoadRecord] = {}
     try:
         for index, path in enumerate(expand_paths(Path(p) for p in paths)):
-            result = _ingest_file(path, context, f"{context.batch_id}-{index:04d}", already)
+            result, record = _ingest_file(path, context, f"{context.batch_id}-{index:04d}", already)
             if result.status == "loaded" and result.sha256 and result.load_id:
                 already[result.sha256] = result.load_id  # a copy later in the same call is a repeat too
+                records[result.load_id] = record
             results.append(result)
+        if full_export:
+            _guard_deletions(context, results, records)
     finally:
         shutil.rmtree(context.tmp_dir, ignore_errors=True)
     return results
+
+
+def _guard_deletions(context: LoadContext, results: list[FileResult], records: dict[str, LoadRecord]) -> None:
+    """Count what each entity's full batch deletes; refuse the batch (its files rejected, their
+    raw Parquet removed) when that is more than the allowed share and not accepted. The count
+    goes to the ledger on the entity's last file of the batch."""
+    by_entity: dict[str, list[FileResult]] = {}
+    for result in results:
+        if result.status == "loaded" and result.entity:
+            by_entity.setdefault(result.entity, []).append(result)
+    for entity, loaded in by_entity.items():
+        profile = next(p for p in context.profiles if p.entity == entity)
+        if not profile.key:
+            continue
+        deletions = count_deletions(context.home, profile, context.batch_id)
+        if deletions.too_many() and not context.accept_deletions:
+            names = ", ".join(r.path.name for r in loaded)
+            message = (
+                f"{names}: refused: this full export of {profile.source}/{entity} would delete {deletions.deleted} of "
+                f"{deletions.live} live records ({deletions.share:.1%}, more than SALESDW_MAX_DELETE_SHARE "
+                f"{max_delete_share():.1%}). A truncated download or a filtered view? Load it without --full; "
+                "if the records were really deleted in the CRM, load it again with --full --accept-deletions"
+            )
+            for result in loaded:
+                Path(records[result.load_id].raw_path or "").unlink(missing_ok=True)
+                result.status, result.message, result.rows_loaded = "rejected", message, 0
+                record_load(context.home, replace(records[result.load_id], status="rejected", message=message,
+                                                  rows_loaded=0, raw_path=None))
+            continue
+        last = loaded[-1]
+        last.rows_deleted = deletions.deleted
+        record_load(context.home, replace(records[last.load_id], rows_deleted=deletions.deleted,
+                                          deletions_accepted=context.accept_deletions and deletions.too_many()))
 
 
 def _unknown_entity(source: str, entity: str):
     raise ProfileError(f"source {source!r} has no entity {entity!r}")
 
 
-def _ingest_file(path: Path, context: LoadContext, load_id: str, already: dict[str, str]) -> FileResult:
+def _ingest_file(path: Path, context: LoadContext, load_id: str, already: dict[str, str]) -> tuple[FileResult, LoadRecord | None]:
     if not path.is_file():
-        return FileResult(path, context.source, "rejected", message=f"{path}: file not found")
+        return FileResult(path, context.source, "rejected", message=f"{path}: file not found"), None
     digest = sha256_of(path)
     if digest in already:
         message = f"{path.name}: already loaded (load {already[digest]}), nothing changed"
-        return FileResult(path, context.source, "skipped", load_id=already[digest], message=message, sha256=digest)
+        return FileResult(path, context.source, "skipped", load_id=already[digest], message=message, sha256=digest), None
     loaded_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     table: SourceTable | None = None
     report(context.progress, path, "reading")
@@ -156,11 +201,11 @@ def _ingest_file(path: Path, context: LoadContext, load_id: str, already: dict[s
             table.con.close()
     result.sha256 = digest
     report(context.progress, path, "done")
-    _record(path, context, result, table, digest, loaded_at)
-    return result
+    return result, _record(path, context, result, table, digest, loaded_at)
 
 
-def _record(path: Path, context: LoadContext, result: FileResult, table: SourceTable | None, digest: str, loaded_at: dt.datetime) -> None:
+def _record(path: Path, context: LoadContext, result: FileResult, table: SourceTable | None, digest: str,
+            loaded_at: dt.datetime) -> LoadRecord:
     record = LoadRecord(
         load_id=result.load_id or "", batch_id=context.batch_id, source=context.source, entity=result.entity,
         file_path=str(path.resolve()), file_name=path.name, sha256=digest, size_bytes=path.stat().st_size,
@@ -176,6 +221,7 @@ def _record(path: Path, context: LoadContext, result: FileResult, table: SourceT
     )
     record_quarantine(context.home, record, result.quarantine)
     record_load(context.home, record)
+    return record
 
 
 def _target(context: LoadContext, result: FileResult) -> Path:

@@ -58,7 +58,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     try:
         results = ingest_paths(
             args.source, [Path(p) for p in args.paths], _home(),
-            full_export=not args.incremental, date_format=args.date_format, entity=args.entity,
+            full_export=args.full, accept_deletions=args.accept_deletions, date_format=args.date_format, entity=args.entity,
             progress=progress_bar,
         )
     except ProfileError as exc:
@@ -69,6 +69,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
               f"quarantined={r.rows_quarantined}")
         if r.status == "rejected":
             print(f"          {r.message}")
+        if r.rows_deleted:
+            print(f"          full export of {r.entity}: {r.rows_deleted} records absent, marked deleted")
         for q in r.quarantine[: args.show]:
             print(f"          quarantined: {q}")
         if len(r.quarantine) > args.show:
@@ -162,8 +164,9 @@ def cmd_status(args: argparse.Namespace) -> int:
     home = _home()
     print(f"SALESDW_HOME={home.root}")
     print("recent loads:")
-    for loaded_at, source, entity, name, status, loaded, quarantined, message in recent_loads(home, args.limit):
-        print(f"  {loaded_at[:19]}  {status:8} {source}/{entity or '-'}  {name}  loaded={loaded} quarantined={quarantined}"
+    for loaded_at, source, entity, name, status, loaded, quarantined, message, deleted, full in recent_loads(home, args.limit):
+        print(f"  {loaded_at[:19]}  {status:8} {source}/{entity or '-'}  {name}  {'full' if full else 'incremental'}"
+              f"  loaded={loaded} quarantined={quarantined} deleted={deleted}"
               + (f"  {message}" if status != "loaded" else ""))
     runs = home.logs / "runs.jsonl"
     print("recent runs:")
@@ -240,7 +243,13 @@ def parser() -> argparse.ArgumentParser:
     ingest.add_argument("source", help="zoho, zoho-api, fxiaoke, targets, market, sheets, or a mapping file (.yml)")
     ingest.add_argument("paths", nargs="+", help="files or folders")
     ingest.add_argument("--strict", action="store_true", help="exit 1 when any row is quarantined")
-    ingest.add_argument("--incremental", action="store_true", help="the files are partial exports: absent records are not deleted")
+    kind = ingest.add_mutually_exclusive_group()
+    kind.add_argument("--full", action="store_true",
+                      help="the files hold every record of their entity: records absent from them are marked deleted")
+    kind.add_argument("--incremental", action="store_true",
+                      help="the default: the files hold some records; nothing is marked deleted")
+    ingest.add_argument("--accept-deletions", action="store_true",
+                        help="with --full: accept that it deletes more than SALESDW_MAX_DELETE_SHARE of an entity's records")
     ingest.add_argument("--date-format", help="day-month order of the export, e.g. %%d/%%m/%%Y (default: detected, else the profile's)")
     ingest.add_argument("--entity", help="force the entity when headers fit several")
     ingest.add_argument("--show", type=int, default=20, help="quarantined rows to print per file")

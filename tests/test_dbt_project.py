@@ -219,6 +219,16 @@ def write_fixture_raw_zone(home: Path) -> None:
         {"order_no": "SO-2024-003", "line_no": 1, "product_name": "产品乙", "product_code": "FX-B",
          "quantity": "3", "unit_price": "100"},
     ], load_id="20240901T020000-fsl")
+    # Deleting SO-2024-000 is all that August's full export held: accepted, as
+    # `salesdw ingest --full --accept-deletions` records it in the ledger.
+    accept_deletions(home, ["batch-20240901T020000-fso", "batch-20240901T020000-fsl"])
+
+
+def accept_deletions(home: Path, batch_ids: list[str]) -> None:
+    """Ledger rows saying the user accepted what these full batches delete."""
+    path = home / "ledger" / "loads" / f"accepted-{len(list((home / 'ledger' / 'loads').glob('*')))}.parquet"
+    _write(path, {"batch_id": "VARCHAR", "deletions_accepted": "BOOLEAN"},
+           [{"batch_id": b, "deletions_accepted": True} for b in batch_ids])
 
 
 # --------------------------------------------------------------------------------------------
@@ -466,3 +476,23 @@ def test_incremental_run_replaces_reloaded_orders_and_drops_deleted_ones(tmp_pat
     assert [str(r.node.config.materialized) for r in result.result.results if r.node.name == "fct_order_lines"] == ["incremental"]
     lines = query(build_db, "select order_id, line_no, revenue_cny from marts.fct_order_lines where source_system = 'fxiaoke' order by 1, 2")
     assert lines == [("SO-2024-001", 1, 1710), ("SO-2024-002", 1, 800)]
+
+
+def test_a_mass_deletion_in_the_raw_zone_fails_the_build_unless_accepted(tmp_path: Path) -> None:
+    """However a truncated full export reached the raw zone, the dbt test stops the publish."""
+    home = tmp_path / "home"
+    write_schema_files(home)
+    deal = {"deal_name": "Deal", "stage": "Qualification", "modified_time": "2024-08-01 10:00:00"}
+    write_raw(home, "zoho", "deals", [deal | {"record_id": f"zd_{n}"} for n in range(50)],
+              load_id="20240801T020000-zd", loaded_at="2024-08-01 02:00:00")
+    write_raw(home, "zoho", "deals", [deal | {"record_id": f"zd_{n}"} for n in range(30)],
+              load_id="20240901T020000-zd", loaded_at="2024-09-01 02:00:00")
+    select = ["test", "--select", "source:zoho.deals,test_name:full_export_deletions"]
+
+    result = run_dbt(home, *select)
+    assert not result.success
+    assert "Got 1 result" in failure_messages(result)
+
+    accept_deletions(home, ["batch-20240901T020000-zd"])
+    result = run_dbt(home, *select)
+    assert result.success, failure_messages(result)
