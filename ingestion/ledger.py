@@ -45,6 +45,7 @@ class LoadRecord:
     date_format: str | None = None  # the load's day-month setting; None: detected from the file
     rows_deleted: int = 0  # records a full export marked deleted (on the entity's last file of the batch)
     deletions_accepted: bool = False  # more than SALESDW_MAX_DELETE_SHARE deleted, accepted by the user
+    versions_by: str | None = None  # the modified-time column ordering versions, or "load order" when the file lacks it
 
 
 def sha256_of(path: Path) -> str:

@@ -31,6 +31,8 @@ from ingestion.typing_pass import (
 from ingestion.unpivot import unpivot
 
 EXPORT_SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".json"}
+# A file without its entity's modified-time column (an optional audit column): the newest load wins.
+LOAD_ORDER = "load order"
 SOURCE_ALIASES = {"zoho-api": "zoho", "targets": "sheets", "market": "sheets"}
 
 
@@ -52,6 +54,7 @@ class FileResult:
     columns_extra: list[str] = field(default_factory=list)
     sha256: str | None = None
     rows_deleted: int = 0  # records of the entity a full export marked deleted (ingestion.deletions)
+    versions_by: str | None = None  # what orders this file's versions of a record: the modified-time column, or LOAD_ORDER
 
 
 @dataclass(frozen=True)
@@ -217,7 +220,7 @@ def _record(path: Path, context: LoadContext, result: FileResult, table: SourceT
         columns_extra=json.dumps(result.columns_extra, ensure_ascii=False),
         is_full_export=context.full_export, loaded_at=loaded_at.isoformat(sep=" "),
         raw_path=str(_target(context, result)) if result.status == "loaded" else None,
-        date_format=context.date_format,
+        date_format=context.date_format, versions_by=result.versions_by,
     )
     record_quarantine(context.home, record, result.quarantine)
     record_load(context.home, record)
@@ -285,8 +288,11 @@ def _load_table(table: SourceTable, profile: Profile, match: ColumnMatch, path: 
     typed.written.replace(target)
     unreadable = unreadable_rows(table, profile, path.name)
     loaded, quarantined = typed.counts.loaded, typed.counts.bad + len(unreadable)
+    versions_by = None
+    if profile.modified_at:
+        versions_by = profile.modified_at if profile.modified_at in match.index else LOAD_ORDER
     return FileResult(
-        path=path, source=profile.source, status="loaded", entity=profile.entity,
+        path=path, source=profile.source, status="loaded", entity=profile.entity, versions_by=versions_by,
         rows_read=typed.counts.records + len(unreadable), rows_loaded=loaded, rows_quarantined=quarantined, load_id=load_id,
         message=f"{path.name}: {profile.entity}, {loaded} rows loaded, {quarantined} quarantined",
         quarantine=sorted(typed.quarantine + unreadable, key=lambda q: (q.row, q.column)),

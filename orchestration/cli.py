@@ -53,6 +53,7 @@ def progress_bar(event) -> None:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     from ingestion import ingest_paths
+    from ingestion.load import LOAD_ORDER
     from ingestion.profiles import ProfileError
 
     try:
@@ -69,6 +70,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
               f"quarantined={r.rows_quarantined}")
         if r.status == "rejected":
             print(f"          {r.message}")
+        if r.versions_by == LOAD_ORDER:
+            print("          no modified-time column: versions of a record are ordered by load (the ledger says so)")
         if r.rows_deleted:
             print(f"          full export of {r.entity}: {r.rows_deleted} records absent, marked deleted")
         for q in r.quarantine[: args.show]:
@@ -91,9 +94,10 @@ def execute(job_name: str, landing: str | None = None, log_level: str | None = N
     home = _home()
     if landing:
         os.environ["SALESDW_LANDING"] = str(Path(landing).resolve())
-    from dagster import DagsterInstance
+    from dagster import AssetCheckSeverity, DagsterInstance
 
     from ingestion.raw_zone import ensure_raw_zone
+    from orchestration.dbt.warnings import build_warnings
     from orchestration.automation.sensors import write_alert
     from orchestration.definitions import defs
 
@@ -117,14 +121,18 @@ def execute(job_name: str, landing: str | None = None, log_level: str | None = N
         for e in result.all_events if e.is_step_failure
     ] + [
         f"check failed: {c.asset_key.to_user_string()} {c.check_name}: {dict(c.metadata)}"[:800]
-        for c in result.get_asset_check_evaluations() if not c.passed
+        for c in result.get_asset_check_evaluations() if not c.passed and c.severity != AssetCheckSeverity.WARN
     ]
     for problem in problems:
         print(problem, file=sys.stderr)
+    # A warning (an unknown code, an unmapped region) is printed as one, never as a failed check.
+    warnings = build_warnings(home, result.run_id)
+    for warning in warnings:
+        print(warning, file=sys.stderr)
     if not result.success:
         # In process there is no daemon to run the run-failure sensor: alert here instead.
         write_alert(home, f"run {result.run_id} of {job_name} failed: " + "; ".join(problems)[:2000])
-    _log_run(home, job_name, result.run_id, result.success)
+    _log_run(home, job_name, result.run_id, result.success, warnings)
     return result
 
 
@@ -132,9 +140,10 @@ def run_job(job_name: str, landing: str | None = None, log_level: str | None = N
     return execute(job_name, landing, log_level).success
 
 
-def _log_run(home: Home, job: str, run_id: str, success: bool) -> None:
+def _log_run(home: Home, job: str, run_id: str, success: bool, warnings: list[str]) -> None:
     home.logs.mkdir(parents=True, exist_ok=True)
-    entry = {"at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "job": job, "run_id": run_id, "success": success}
+    entry = {"at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "job": job, "run_id": run_id,
+             "success": success, "warnings": warnings}
     with (home.logs / "runs.jsonl").open("a", encoding="utf-8") as fh:
         fh.write(json.dumps(entry) + "\n")
 
@@ -170,9 +179,12 @@ def cmd_status(args: argparse.Namespace) -> int:
               + (f"  {message}" if status != "loaded" else ""))
     runs = home.logs / "runs.jsonl"
     print("recent runs:")
-    for line in (runs.read_text(encoding="utf-8").splitlines()[-args.limit:] if runs.exists() else []):
-        run = json.loads(line)
-        print(f"  {run['at']}  {run['job']:8} {'success' if run['success'] else 'FAILED'}  {run['run_id']}")
+    recent = [json.loads(line) for line in (runs.read_text(encoding="utf-8").splitlines()[-args.limit:] if runs.exists() else [])]
+    for run in recent:
+        print(f"  {run['at']}  {run['job']:8} {'success' if run['success'] else 'FAILED'}  {run['run_id']}"
+              f"  warnings={len(run.get('warnings', []))}")
+    for warning in recent[-1].get("warnings", []) if recent else []:
+        print(f"  {warning}")
     print(f"published: {home.published_db if home.published_db.exists() else 'not yet'}")
     return 0
 

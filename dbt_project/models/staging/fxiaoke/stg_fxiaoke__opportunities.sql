@@ -39,10 +39,7 @@ renamed as (
 mapped as (
     select
         renamed.*,
-        stage_mapping.stage_code,
-        stage_mapping.stage_name,
-        stage_mapping.stage_group,
-        stage_mapping.stage_order,
+        {{ mapped_stage('stage_mapping', 'renamed.source_stage', 'renamed.probability') }},
         coalesce(renamed.probability, stage_mapping.default_probability) as win_probability,
         coalesce(life_status.is_cancelled, false) as is_void
     from renamed
