@@ -17,6 +17,7 @@ from pathlib import Path
 from ingestion.dates import LOCALE_DATES, DatePlan, plan_dates
 from ingestion.deletions import count_deletions, max_delete_share
 from ingestion.detect import ColumnMatch, match_entity
+from ingestion.duplicate_keys import quarantine_duplicate_keys
 from ingestion.errors import QuarantineRow, RejectedFile
 from ingestion.ledger import LoadRecord, loaded_hashes, record_load, record_quarantine, sha256_of
 from ingestion.profiles import Profile, ProfileError, normalise_header, profiles_for
@@ -283,11 +284,12 @@ def _load_table(table: SourceTable, profile: Profile, match: ColumnMatch, path: 
         "_is_full_export": context.full_export,
     }
     typed = _type_file(table, profile, match, path, context, lineage, context.work_dir(load_id))
+    duplicates = quarantine_duplicate_keys(typed.written, profile, match, table.headers, path.name)
     target = entity_dir(context.home, profile) / f"{load_id}.parquet"
     target.parent.mkdir(parents=True, exist_ok=True)
     typed.written.replace(target)
     unreadable = unreadable_rows(table, profile, path.name)
-    loaded, quarantined = typed.counts.loaded, typed.counts.bad + len(unreadable)
+    loaded, quarantined = typed.counts.loaded - len(duplicates), typed.counts.bad + len(duplicates) + len(unreadable)
     versions_by = None
     if profile.modified_at:
         versions_by = profile.modified_at if profile.modified_at in match.index else LOAD_ORDER
@@ -295,7 +297,7 @@ def _load_table(table: SourceTable, profile: Profile, match: ColumnMatch, path: 
         path=path, source=profile.source, status="loaded", entity=profile.entity, versions_by=versions_by,
         rows_read=typed.counts.records + len(unreadable), rows_loaded=loaded, rows_quarantined=quarantined, load_id=load_id,
         message=f"{path.name}: {profile.entity}, {loaded} rows loaded, {quarantined} quarantined",
-        quarantine=sorted(typed.quarantine + unreadable, key=lambda q: (q.row, q.column)),
+        quarantine=sorted(typed.quarantine + duplicates + unreadable, key=lambda q: (q.row, q.column)),
         columns_missing=match.missing_optional,
         columns_extra=[extra_name(table, i) for i in extra_columns(table, match)],
     )

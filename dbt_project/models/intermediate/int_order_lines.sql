@@ -166,6 +166,7 @@ final as (
         unit_price,
         discount_rate,
         currency,
+        line_net_amount,
         revenue_local,
         fx_rate,
         revenue_cny,

@@ -28,6 +28,10 @@ opportunities as (
     select * from {{ ref('int_opportunities') }}
 ),
 
+opportunity_lookup as (
+    select * from {{ ref('int_opportunity_lookup') }}
+),
+
 fx_rates as (
     select * from {{ ref('int_fx_rates') }}
 ),
@@ -71,9 +75,12 @@ resolved as (
         coalesce(customer_by_id.customer_key, customer_by_name.customer_key, opportunities.customer_key) as customer_key,
         coalesce(rep_by_name.rep_id, opportunities.rep_id) as rep_id
     from unioned
+    left join opportunity_lookup
+        on opportunity_lookup.source_system = unioned.source_system
+        and opportunity_lookup.lookup_ref = unioned.opportunity_ref
     left join opportunities
-        on opportunities.source_system = unioned.source_system
-        and opportunities.opportunity_id = unioned.opportunity_ref
+        on opportunities.source_system = opportunity_lookup.source_system
+        and opportunities.opportunity_id = opportunity_lookup.opportunity_id
     left join customer_lookup as customer_by_id
         on customer_by_id.source_system = unioned.source_system
         and customer_by_id.lookup_key = {{ dbt.concat(["'id:'", 'unioned.customer_ref_id']) }}
