@@ -4,19 +4,10 @@ with the hand sums of tests/fixtures/company/README.md."""
 
 from __future__ import annotations
 
-import contextlib
-import io
-import os
-from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 
-import duckdb
-import pytest
-
-from ingestion.settings import Home
 from orchestration.cli import main
-from tests.fixtures.company.landing import SOURCES, Company, company
+from tests.fixtures.company.landing import Loaded
 
 # Hand sums (README.md): revenue in CNY of lines not cancelled / void, by owner rep × order month.
 REVENUE = {
@@ -37,44 +28,6 @@ WIN_LOSS = {
     ("Q04", "2025-Q1"): (2, 0), ("Q04", "2025-Q2"): (0, 1),   # two 商机 named 年度采购: SJ-2501 and SJ-2502
     ("Q03", "2025-Q1"): (0, 1), ("Q03", "2025-Q2"): (1, 0),
 }
-
-
-@dataclass
-class Loaded:
-    home: Home
-    output: str  # what `salesdw ingest` and `salesdw build` printed
-    built: bool
-
-    def query(self, sql: str) -> list[tuple]:
-        with duckdb.connect(str(self.home.published_db), read_only=True) as con:
-            return con.execute(sql).fetchall()
-
-
-def load_and_build(root: Path, exports: Company, *, landing: Path | None = None) -> Loaded:
-    """`salesdw ingest` each source's landing folder, then `salesdw build`, as a user would."""
-    home = Home(root)
-    landing = exports.write(landing or root / "exports")
-    previous = os.environ.get("SALESDW_HOME")
-    os.environ["SALESDW_HOME"] = str(root)
-    out = io.StringIO()
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
-            for source in SOURCES:
-                main(["ingest", source, str(landing / source)])
-            built = main(["build"]) == 0
-    finally:
-        if previous is None:
-            os.environ.pop("SALESDW_HOME", None)
-        else:
-            os.environ["SALESDW_HOME"] = previous
-    return Loaded(home, out.getvalue(), built)
-
-
-@pytest.fixture(scope="module")
-def loaded(tmp_path_factory: pytest.TempPathFactory) -> Loaded:
-    result = load_and_build(tmp_path_factory.mktemp("company") / "home", company())
-    assert result.built, result.output
-    return result
 
 
 def test_every_file_loads(loaded: Loaded) -> None:
