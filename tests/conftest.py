@@ -57,3 +57,13 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Home:
             os.environ.pop("SALESDW_HOME", None)
         else:
             os.environ["SALESDW_HOME"] = previous
+
+
+@pytest.fixture(scope="session")
+def company_loaded(tmp_path_factory: pytest.TempPathFactory):
+    """The hand-written second company (tests/fixtures/company) ingested and built once."""
+    from tests.fixtures.company.landing import company, load_and_build
+
+    result = load_and_build(tmp_path_factory.mktemp("company") / "home", company())
+    assert result.built, result.output
+    return result

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
 from orchestration.cli import main
 from tests.fixtures.company.landing import Loaded
 
@@ -28,6 +30,11 @@ WIN_LOSS = {
     ("Q04", "2025-Q1"): (2, 0), ("Q04", "2025-Q2"): (0, 1),   # two 商机 named 年度采购: SJ-2501 and SJ-2502
     ("Q03", "2025-Q1"): (0, 1), ("Q03", "2025-Q2"): (1, 0),
 }
+
+
+@pytest.fixture
+def loaded(company_loaded: Loaded) -> Loaded:
+    return company_loaded
 
 
 def test_every_file_loads(loaded: Loaded) -> None:
