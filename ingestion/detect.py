@@ -78,7 +78,11 @@ def _hinted(profile: Profile, file_name: str) -> bool:
 def match_entity(profiles: list[Profile], headers: list[str], file_name: str) -> tuple[Profile, ColumnMatch]:
     matches = [(p, match_columns(p, headers)) for p in profiles]
     complete = [(p, m) for p, m in matches if not m.missing_required]
-    if complete:
+    closest_broken = max((len(m.index) for _, m in matches if m.missing_required), default=0)
+    # A file that matches a broken entity (a required column missing) better than every entity it
+    # fits is that entity, broken — not another that needs fewer columns (回款.csv without 回款编号
+    # is no 客户 export, though 客户名称 and the audit columns are there).
+    if complete and max(len(m.index) for _, m in complete) >= closest_broken:
         # Headers decide which entities the file can be; among those, the file name's most
         # specific hint decides (an export of Zoho's stage history carries most Deals columns).
         strongest = max(_hint_strength(p, file_name) for p, _ in complete)
@@ -89,8 +93,8 @@ def match_entity(profiles: list[Profile], headers: list[str], file_name: str) ->
             names = ", ".join(p.entity for p, _ in top)
             raise RejectedFile(f"headers fit several entities ({names}); pass --entity to choose")
         return top[0]
-    hinted = [(p, m) for p, m in matches if _hinted(p, file_name)]
-    close = [(p, m) for p, m in matches if len(m.index) >= CLOSE_MATCH_COLUMNS]
+    hinted = [(p, m) for p, m in matches if _hinted(p, file_name) and m.missing_required]
+    close = [(p, m) for p, m in matches if len(m.index) >= CLOSE_MATCH_COLUMNS and m.missing_required]
     if hinted or close:
         profile, match = max(hinted or close, key=lambda pm: len(pm[1].index))
         missing = ", ".join(repr(h) for h in match.missing_required)

@@ -44,6 +44,9 @@ class LoadRecord:
     loaded_at: str
     raw_path: str | None
     date_format: str | None = None  # the load's day-month setting; None: detected from the file
+    rows_deleted: int = 0  # records a full export marked deleted (on the entity's last file of the batch)
+    deletions_accepted: bool = False  # more than SALESDW_MAX_DELETE_SHARE deleted, accepted by the user
+    versions_by: str | None = None  # the modified-time column ordering versions, or "load order" when the file lacks it
 
 
 def sha256_of(path: Path) -> str:
@@ -135,9 +138,12 @@ _LOAD_SUMMARY = "loaded_at, source, entity, file_name, status, rows_loaded, rows
 
 
 def recent_loads(home: Home, limit: int = 20) -> list[tuple]:
+    """The newest loads, with the records each full export marked deleted (0 in older ledgers)."""
+    folder = home.ledger / "loads"
+    deleted = "coalesce(rows_deleted, 0)" if _has_column(folder, "rows_deleted") else "0"
     return _query(
-        home.ledger / "loads",
-        f"select {_LOAD_SUMMARY} from t order by load_id desc limit ?",
+        folder,
+        f"select {_LOAD_SUMMARY}, {deleted}, is_full_export from t order by load_id desc limit ?",
         [limit],
     )
 

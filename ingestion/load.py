@@ -11,11 +11,13 @@ import json
 import secrets
 import shutil
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ingestion.dates import LOCALE_DATES, DatePlan, plan_dates
+from ingestion.deletions import count_deletions, max_delete_share
 from ingestion.detect import ColumnMatch, match_entity
+from ingestion.duplicate_keys import quarantine_duplicate_keys
 from ingestion.errors import QuarantineRow, RejectedFile
 from ingestion.ledger import LoadRecord, file_digest, is_regular, loaded_hashes, record_load, record_quarantine
 from ingestion.profiles import Profile, ProfileError, normalise_header, profiles_for
@@ -30,6 +32,8 @@ from ingestion.typing_pass import (
 from ingestion.unpivot import unpivot
 
 EXPORT_SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".json"}
+# A file without its entity's modified-time column (an optional audit column): the newest load wins.
+LOAD_ORDER = "load order"
 SOURCE_ALIASES = {"zoho-api": "zoho", "targets": "sheets", "market": "sheets"}
 
 
@@ -50,6 +54,8 @@ class FileResult:
     columns_missing: list[str] = field(default_factory=list)
     columns_extra: list[str] = field(default_factory=list)
     sha256: str | None = None
+    rows_deleted: int = 0  # records of the entity a full export marked deleted (ingestion.deletions)
+    versions_by: str | None = None  # what orders this file's versions of a record: the modified-time column, or LOAD_ORDER
 
 
 @dataclass(frozen=True)
@@ -60,6 +66,7 @@ class LoadContext:
     home: Home
     batch_id: str
     full_export: bool
+    accept_deletions: bool
     date_format: str | None
     progress: ProgressCallback | None
 
@@ -104,12 +111,17 @@ def ingest_paths(
     paths: Iterable[Path | str],
     home: Home | None = None,
     *,
-    full_export: bool = True,
+    full_export: bool = False,
+    accept_deletions: bool = False,
     date_format: str | None = None,
     entity: str | None = None,
     progress: ProgressCallback | None = None,
 ) -> list[FileResult]:
     """Load every export file under ``paths`` as ``source`` (a CRM name or a mapping file).
+
+    Loads are incremental unless ``full_export``: only a full export infers deletions, and one
+    that would delete too many records is refused unless ``accept_deletions``
+    (:mod:`ingestion.deletions`).
 
     ``date_format`` sets the day-month order of slash dates (``%d/%m/%Y`` or Zoho's own
     notation ``dd/MM/yyyy``) instead of detecting it; ``progress`` receives
@@ -120,37 +132,73 @@ def ingest_paths(
         profiles = [p for p in profiles if p.entity == entity] or _unknown_entity(source, entity)
     ensure_raw_zone(home)  # every shipped entity, so dbt reads a source not loaded yet
     ensure_raw_zone(home, profiles)  # and a user's mapping file's entities
-    context = LoadContext(profiles, home, new_batch_id(), full_export, date_format, progress)
+    context = LoadContext(profiles, home, new_batch_id(), full_export, accept_deletions, date_format, progress)
     already = loaded_hashes(home, context.source, date_format)
-    results = []
+    results: list[FileResult] = []
+    records: dict[str, LoadRecord] = {}
     try:
         for index, path in enumerate(expand_paths(Path(p) for p in paths)):
-            result = _ingest_file(path, context, f"{context.batch_id}-{index:04d}", already)
+            result, record = _ingest_file(path, context, f"{context.batch_id}-{index:04d}", already)
             if result.status == "loaded" and result.sha256 and result.load_id:
                 already[result.sha256] = result.load_id  # a copy later in the same call is a repeat too
+                records[result.load_id] = record
             results.append(result)
+        if full_export:
+            _guard_deletions(context, results, records)
     finally:
         shutil.rmtree(context.tmp_dir, ignore_errors=True)
     return results
+
+
+def _guard_deletions(context: LoadContext, results: list[FileResult], records: dict[str, LoadRecord]) -> None:
+    """Count what each entity's full batch deletes; refuse the batch (its files rejected, their
+    raw Parquet removed) when that is more than the allowed share and not accepted. The count
+    goes to the ledger on the entity's last file of the batch."""
+    by_entity: dict[str, list[FileResult]] = {}
+    for result in results:
+        if result.status == "loaded" and result.entity:
+            by_entity.setdefault(result.entity, []).append(result)
+    for entity, loaded in by_entity.items():
+        profile = next(p for p in context.profiles if p.entity == entity)
+        if not profile.key:
+            continue
+        deletions = count_deletions(context.home, profile, context.batch_id)
+        if deletions.too_many() and not context.accept_deletions:
+            names = ", ".join(r.path.name for r in loaded)
+            message = (
+                f"{names}: refused: this full export of {profile.source}/{entity} would delete {deletions.deleted} of "
+                f"{deletions.live} live records ({deletions.share:.1%}, more than SALESDW_MAX_DELETE_SHARE "
+                f"{max_delete_share():.1%}). A truncated download or a filtered view? Load it without --full; "
+                "if the records were really deleted in the CRM, load it again with --full --accept-deletions"
+            )
+            for result in loaded:
+                Path(records[result.load_id].raw_path or "").unlink(missing_ok=True)
+                result.status, result.message, result.rows_loaded = "rejected", message, 0
+                record_load(context.home, replace(records[result.load_id], status="rejected", message=message,
+                                                  rows_loaded=0, raw_path=None))
+            continue
+        last = loaded[-1]
+        last.rows_deleted = deletions.deleted
+        record_load(context.home, replace(records[last.load_id], rows_deleted=deletions.deleted,
+                                          deletions_accepted=context.accept_deletions and deletions.too_many()))
 
 
 def _unknown_entity(source: str, entity: str):
     raise ProfileError(f"source {source!r} has no entity {entity!r}")
 
 
-def _ingest_file(path: Path, context: LoadContext, load_id: str, already: dict[str, str]) -> FileResult:
+def _ingest_file(path: Path, context: LoadContext, load_id: str, already: dict[str, str]) -> tuple[FileResult, LoadRecord | None]:
     if not path.exists() and not path.is_symlink():
-        return FileResult(path, context.source, "rejected", message=f"{path}: file not found")
+        return FileResult(path, context.source, "rejected", message=f"{path}: file not found"), None
     digest = file_digest(path)
     if not is_regular(path):
         what = "a symbolic link" if path.is_symlink() else "not a regular file"
         result = FileResult(path, context.source, "rejected", load_id=load_id, sha256=digest,
                             message=f"{path}: {what}; refused, not read (put the export file itself in the folder)")
-        _record(path, context, result, None, digest, dt.datetime.now(dt.timezone.utc).replace(tzinfo=None))
-        return result
+        return result, _record(path, context, result, None, digest, dt.datetime.now(dt.timezone.utc).replace(tzinfo=None))
     if digest in already:
         message = f"{path.name}: already loaded (load {already[digest]}), nothing changed"
-        return FileResult(path, context.source, "skipped", load_id=already[digest], message=message, sha256=digest)
+        return FileResult(path, context.source, "skipped", load_id=already[digest], message=message, sha256=digest), None
     loaded_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     table: SourceTable | None = None
     report(context.progress, path, "reading")
@@ -171,11 +219,11 @@ def _ingest_file(path: Path, context: LoadContext, load_id: str, already: dict[s
             table.con.close()
     result.sha256 = digest
     report(context.progress, path, "done")
-    _record(path, context, result, table, digest, loaded_at)
-    return result
+    return result, _record(path, context, result, table, digest, loaded_at)
 
 
-def _record(path: Path, context: LoadContext, result: FileResult, table: SourceTable | None, digest: str, loaded_at: dt.datetime) -> None:
+def _record(path: Path, context: LoadContext, result: FileResult, table: SourceTable | None, digest: str,
+            loaded_at: dt.datetime) -> LoadRecord:
     record = LoadRecord(
         load_id=result.load_id or "", batch_id=context.batch_id, source=context.source, entity=result.entity,
         file_path=str(path.absolute()), file_name=path.name, sha256=digest, size_bytes=path.lstat().st_size,
@@ -187,10 +235,11 @@ def _record(path: Path, context: LoadContext, result: FileResult, table: SourceT
         columns_extra=json.dumps(result.columns_extra, ensure_ascii=False),
         is_full_export=context.full_export, loaded_at=loaded_at.isoformat(sep=" "),
         raw_path=str(_target(context, result)) if result.status == "loaded" else None,
-        date_format=context.date_format,
+        date_format=context.date_format, versions_by=result.versions_by,
     )
     record_quarantine(context.home, record, result.quarantine)
     record_load(context.home, record)
+    return record
 
 
 def _target(context: LoadContext, result: FileResult) -> Path:
@@ -249,16 +298,20 @@ def _load_table(table: SourceTable, profile: Profile, match: ColumnMatch, path: 
         "_is_full_export": context.full_export,
     }
     typed = _type_file(table, profile, match, path, context, lineage, context.work_dir(load_id))
+    duplicates = quarantine_duplicate_keys(typed.written, profile, match, table.headers, path.name)
     target = entity_dir(context.home, profile) / f"{load_id}.parquet"
     target.parent.mkdir(parents=True, exist_ok=True)
     typed.written.replace(target)
     unreadable = unreadable_rows(table, profile, path.name)
-    loaded, quarantined = typed.counts.loaded, typed.counts.bad + len(unreadable)
+    loaded, quarantined = typed.counts.loaded - len(duplicates), typed.counts.bad + len(duplicates) + len(unreadable)
+    versions_by = None
+    if profile.modified_at:
+        versions_by = profile.modified_at if profile.modified_at in match.index else LOAD_ORDER
     return FileResult(
-        path=path, source=profile.source, status="loaded", entity=profile.entity,
+        path=path, source=profile.source, status="loaded", entity=profile.entity, versions_by=versions_by,
         rows_read=typed.counts.records + len(unreadable), rows_loaded=loaded, rows_quarantined=quarantined, load_id=load_id,
         message=f"{path.name}: {profile.entity}, {loaded} rows loaded, {quarantined} quarantined",
-        quarantine=sorted(typed.quarantine + unreadable, key=lambda q: (q.row, q.column)),
+        quarantine=sorted(typed.quarantine + duplicates + unreadable, key=lambda q: (q.row, q.column)),
         columns_missing=match.missing_optional,
         columns_extra=[extra_name(table, i) for i in extra_columns(table, match)],
     )

@@ -55,12 +55,13 @@ def progress_bar(event) -> None:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     from ingestion import ingest_paths
+    from ingestion.load import LOAD_ORDER
     from ingestion.profiles import ProfileError
 
     try:
         results = ingest_paths(
             args.source, [Path(p) for p in args.paths], _home(),
-            full_export=not args.incremental, date_format=args.date_format, entity=args.entity,
+            full_export=args.full, accept_deletions=args.accept_deletions, date_format=args.date_format, entity=args.entity,
             progress=progress_bar,
         )
     except ProfileError as exc:
@@ -71,6 +72,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
               f"quarantined={r.rows_quarantined}")
         if r.status == "rejected":
             print(f"          {r.message}")
+        if r.versions_by == LOAD_ORDER:
+            print("          no modified-time column: versions of a record are ordered by load (the ledger says so)")
+        if r.rows_deleted:
+            print(f"          full export of {r.entity}: {r.rows_deleted} records absent, marked deleted")
         for q in r.quarantine[: args.show]:
             print(f"          quarantined: {q}")
         if len(r.quarantine) > args.show:
@@ -96,10 +101,11 @@ def execute(job_name: str, landing: str | None = None, log_level: str | None = N
     home = _home()
     if landing:
         os.environ["SALESDW_LANDING"] = str(Path(landing).resolve())
-    from dagster import DagsterInstance
+    from dagster import AssetCheckSeverity, DagsterInstance
     from dagster._core.utils import make_new_run_id
 
     from ingestion.raw_zone import ensure_raw_zone
+    from orchestration.dbt.warnings import build_warnings
     from orchestration.automation.sensors import write_alert
     from orchestration.definitions import defs
     from orchestration.publish.assets import PUBLISHED_KEY
@@ -130,17 +136,21 @@ def execute(job_name: str, landing: str | None = None, log_level: str | None = N
         for e in result.all_events if e.is_step_failure
     ] + [
         f"check failed: {c.asset_key.to_user_string()} {c.check_name}: {dict(c.metadata)}"[:800]
-        for c in result.get_asset_check_evaluations() if not c.passed
+        for c in result.get_asset_check_evaluations() if not c.passed and c.severity != AssetCheckSeverity.WARN
     ]
     for problem in problems:
         print(problem, file=sys.stderr)
+    # A warning (an unknown code, an unmapped region) is printed as one, never as a failed check.
+    warnings = build_warnings(home, result.run_id)
+    for warning in warnings:
+        print(warning, file=sys.stderr)
     if not result.success:
         # In process there is no daemon to run the run-failure sensor: alert here instead.
         write_alert(home, f"run {result.run_id} of {job_name} failed: " + "; ".join(problems)[:2000])
     published = [e.materialization.metadata["version"].value for e in result.get_asset_materialization_events()
                  if e.asset_key == PUBLISHED_KEY]
     _log_run(home, {"job": job_name, "run_id": run_id, "event": "finished", "success": result.success,
-                    "published_version": published[0] if published else None})
+                    "published_version": published[0] if published else None, "warnings": warnings})
     return result
 
 
@@ -149,8 +159,8 @@ def run_job(job_name: str, landing: str | None = None, log_level: str | None = N
 
 
 def _log_run(home: Home, fields: dict) -> None:
-    """runs.jsonl: a line when a run starts and one when it ends; a start with no end is a run
-    that was killed."""
+    """runs.jsonl: a line when a run starts and one when it ends (with its warnings); a start
+    with no end is a run that was killed."""
     home.logs.mkdir(parents=True, exist_ok=True)
     entry = {"at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), **fields}
     with (home.logs / "runs.jsonl").open("a", encoding="utf-8") as fh:
@@ -182,12 +192,17 @@ def cmd_status(args: argparse.Namespace) -> int:
     home = _home()
     print(f"SALESDW_HOME={home.root}")
     print("recent loads:")
-    for loaded_at, source, entity, name, status, loaded, quarantined, message in recent_loads(home, args.limit):
-        print(f"  {loaded_at[:19]}  {status:8} {source}/{entity or '-'}  {name}  loaded={loaded} quarantined={quarantined}"
+    for loaded_at, source, entity, name, status, loaded, quarantined, message, deleted, full in recent_loads(home, args.limit):
+        print(f"  {loaded_at[:19]}  {status:8} {source}/{entity or '-'}  {name}  {'full' if full else 'incremental'}"
+              f"  loaded={loaded} quarantined={quarantined} deleted={deleted}"
               + (f"  {message}" if status != "loaded" else ""))
     print("recent runs:")
-    for run in _runs(home)[-args.limit:]:
-        print(f"  {run['at']}  {run['job']:8} {run['outcome']:11}  {run['run_id']}")
+    recent = _runs(home)[-args.limit:]
+    for run in recent:
+        print(f"  {run['at']}  {run['job']:8} {run['outcome']:11}  {run['run_id']}  warnings={len(run['warnings'])}")
+    finished = [run for run in recent if run["outcome"] != "running"]
+    for warning in finished[-1]["warnings"] if finished else []:
+        print(f"  {warning}")
     from orchestration.publish.warehouse import current_version
 
     version = current_version(home)
@@ -209,7 +224,8 @@ def _runs(home: Home) -> list[dict]:
         success = entry.get("success")
         outcome = "started" if entry.get("event") == "started" else "success" if success else "FAILED"
         runs[entry["run_id"]] = {**runs.get(entry["run_id"], {"at": entry["at"]}), "job": entry["job"],
-                                 "run_id": entry["run_id"], "outcome": outcome}
+                                 "run_id": entry["run_id"], "outcome": outcome,
+                                 "warnings": entry.get("warnings", [])}
     ordered = list(runs.values())
     for index, run in enumerate(ordered):
         if run["outcome"] == "started":
@@ -331,7 +347,13 @@ def parser() -> argparse.ArgumentParser:
     ingest.add_argument("source", help="zoho, zoho-api, fxiaoke, targets, market, sheets, or a mapping file (.yml)")
     ingest.add_argument("paths", nargs="+", help="files or folders")
     ingest.add_argument("--strict", action="store_true", help="exit 1 when any row is quarantined")
-    ingest.add_argument("--incremental", action="store_true", help="the files are partial exports: absent records are not deleted")
+    kind = ingest.add_mutually_exclusive_group()
+    kind.add_argument("--full", action="store_true",
+                      help="the files hold every record of their entity: records absent from them are marked deleted")
+    kind.add_argument("--incremental", action="store_true",
+                      help="the default: the files hold some records; nothing is marked deleted")
+    ingest.add_argument("--accept-deletions", action="store_true",
+                        help="with --full: accept that it deletes more than SALESDW_MAX_DELETE_SHARE of an entity's records")
     ingest.add_argument("--date-format", help="day-month order of the export, e.g. %%d/%%m/%%Y (default: detected, else the profile's)")
     ingest.add_argument("--entity", help="force the entity when headers fit several")
     ingest.add_argument("--show", type=int, default=20, help="quarantined rows to print per file")

@@ -76,3 +76,13 @@ def copied_home(published: Home, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     shutil.copytree(published.root, root, symlinks=True, ignore=shutil.ignore_patterns("dagster"))
     monkeypatch.setenv("SALESDW_HOME", str(root))
     return Home(root)
+
+
+@pytest.fixture(scope="session")
+def company_loaded(tmp_path_factory: pytest.TempPathFactory):
+    """The hand-written second company (tests/fixtures/company) ingested and built once."""
+    from tests.fixtures.company.landing import company, load_and_build
+
+    result = load_and_build(tmp_path_factory.mktemp("company") / "home", company())
+    assert result.built, result.output
+    return result

@@ -4,10 +4,13 @@
 
 
 from collections import defaultdict
+from pathlib import Path
 
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResult, MetadataValue, RetryPolicy, Backoff, multi_asset
 
 from ingestion import FileResult, ingest_paths
+from ingestion.load import EXPORT_SUFFIXES
+from ingestion.settings import Home
 from ingestion.profiles import Profile, profiles_for, shipped_profiles
 from orchestration.resources import WarehouseResource
 
@@ -17,6 +20,24 @@ SOURCES = tuple(sorted({p.source for p in shipped_profiles()}))
 # A landing folder on a network share can blink; a parse error will not go away on retry,
 # and the ingestion reports it as a rejected file rather than raising.
 TRANSIENT_RETRY = RetryPolicy(max_retries=3, delay=10, backoff=Backoff.EXPONENTIAL)
+
+
+# Files under <landing>/<source>/full/ are full exports (absent records are deleted, within
+# SALESDW_MAX_DELETE_SHARE); every other file of the landing folder is incremental.
+FULL_EXPORT_FOLDER = "full"
+
+
+def ingest_landing(source: str, folder: Path, home: Home) -> list[FileResult]:
+    """The incremental files of a source's landing folder, then its full/ folder as one full batch."""
+    if not folder.is_dir():
+        return []
+    full = folder / FULL_EXPORT_FOLDER
+    partial = [p for p in sorted(folder.iterdir()) if p != full and not p.name.startswith(".")
+               and (p.is_dir() or p.suffix.lower() in EXPORT_SUFFIXES)]
+    results = ingest_paths(source, partial, home) if partial else []
+    if full.is_dir():
+        results += ingest_paths(source, [full], home, full_export=True)
+    return results
 
 
 def raw_asset_key(source: str, entity: str) -> AssetKey:
@@ -55,7 +76,7 @@ def build_source_assets(source: str):
     )
     def _ingest(context: AssetExecutionContext, warehouse: WarehouseResource):
         folder = warehouse.landing_dir / source
-        results = ingest_paths(source, [folder], warehouse.paths) if folder.is_dir() else []
+        results = ingest_landing(source, folder, warehouse.paths)
         by_entity: dict[str, list[FileResult]] = defaultdict(list)
         for result in results:
             if result.status == "rejected":

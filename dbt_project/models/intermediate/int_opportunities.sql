@@ -62,7 +62,7 @@ unioned as (
     union all
     select
         'fxiaoke',
-        opportunity_name,
+        opportunity_id,
         opportunity_name,
         cast(null as {{ dbt.type_string() }}),
         customer_name,

@@ -38,6 +38,10 @@ opportunities as (
     select * from {{ ref('int_opportunities') }}
 ),
 
+opportunity_lookup as (
+    select * from {{ ref('int_opportunity_lookup') }}
+),
+
 exported as (
     select
         'zoho' as source_system, deal_id as opportunity_id, source_stage, stage_code, stage_group,
@@ -45,9 +49,13 @@ exported as (
     from zoho_history
     union all
     select
-        'fxiaoke', opportunity_name, source_stage, stage_code, stage_group,
-        stage_order, changed_at, changed_by, loaded_at
+        'fxiaoke', opportunity_lookup.opportunity_id, source_stage, stage_code, stage_group,
+        stage_order, changed_at, changed_by, fxiaoke_history.loaded_at
     from fxiaoke_history
+    -- the 商机阶段变更记录 names the 商机: a name two 商机 share matches neither
+    inner join opportunity_lookup
+        on opportunity_lookup.source_system = 'fxiaoke'
+        and opportunity_lookup.lookup_ref = fxiaoke_history.opportunity_name
 ),
 
 versions as (
@@ -57,7 +65,7 @@ versions as (
     from zoho_versions
     union all
     select
-        'fxiaoke', opportunity_name, source_stage, stage_code, stage_group,
+        'fxiaoke', opportunity_id, source_stage, stage_code, stage_group,
         stage_order, coalesce(modified_at, created_at), first_load_id, modified_by, loaded_at
     from fxiaoke_versions
 ),

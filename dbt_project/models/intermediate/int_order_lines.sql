@@ -7,6 +7,7 @@
     discount_rate is the line's whole discount, order-level discount included:
     - Zoho: the line Discount is an amount, rate = Discount / (quantity × list price); the
       order's Discount (an amount) is spread over the lines in proportion to their net amount.
+      The line's net amount is the CRM's Net Total when exported (stg_zoho__sales_order_lines).
     - Fxiaoke: 折扣 and 整单折扣 are shares paid (0.9 = 10% off), so the line pays
       quantity × 单价 × 折扣 × 整单折扣; a missing 折扣 means none.
     Lines of deleted orders are dropped; a missing FX rate leaves fx_rate null, which fails the
@@ -43,12 +44,12 @@ zoho_lines as (
     -- An order exported with its lines carries them inline; otherwise the separate line export.
     select
         sales_order_id as order_id, line_no, product_id as product_record_id, product_name, product_code,
-        quantity, unit_price, line_net_amount, false as is_void, loaded_at
+        quantity, unit_price, line_net_amount, false as is_void, discount_is_line_level, loaded_at
     from zoho_inline_lines
     union all
     select
         sales_order_id, line_no, cast(null as {{ dbt.type_string() }}), product_name, product_code,
-        quantity, unit_price, line_net_amount, false, loaded_at
+        quantity, unit_price, line_net_amount, false, false, loaded_at
     from zoho_line_items
     where not is_deleted
         and sales_order_id not in (select sales_order_id from zoho_inline_lines)
@@ -59,7 +60,7 @@ unioned as (
     union all
     select
         'fxiaoke', order_no, line_no, cast(null as {{ dbt.type_string() }}), product_name, product_code,
-        quantity, unit_price, line_net_amount, is_void, loaded_at
+        quantity, unit_price, line_net_amount, is_void, false, loaded_at
     from fxiaoke_lines
 ),
 
@@ -94,7 +95,8 @@ with_order_discount as (
         with_order.*,
         case
             when source_system = 'fxiaoke' then coalesce(order_discount_paid, 1)
-            when coalesce(order_discount_amount, 0) <> 0 and order_net_amount > 0
+            -- a single Discount column read as the lines' discounts is not the order's as well
+            when coalesce(order_discount_amount, 0) <> 0 and order_net_amount > 0 and not discount_is_line_level
                 then 1 - order_discount_amount / order_net_amount
             else 1
         end as order_paid_share
@@ -166,6 +168,7 @@ final as (
         unit_price,
         discount_rate,
         currency,
+        line_net_amount,
         revenue_local,
         fx_rate,
         revenue_cny,

@@ -48,6 +48,8 @@ unioned as (
         is_cancelled,
         currency,
         grand_total as order_total,
+        -- Sub Total / 产品合计: the lines' net amounts before order-level discounts (dq_reconciliation)
+        sub_total as order_subtotal,
         -- Zoho's order-level Discount is an amount; int_order_lines spreads it over the lines.
         order_discount_amount,
         cast(null as decimal(9, 6)) as order_discount_paid,
@@ -75,6 +77,7 @@ unioned as (
         is_cancelled,
         currency,
         order_amount,
+        product_total,
         cast(null as decimal(18, 4)),
         order_discount_paid,
         delivery_status,

@@ -29,6 +29,10 @@ opportunities as (
     select * from {{ ref('int_opportunities') }}
 ),
 
+opportunity_lookup as (
+    select * from {{ ref('int_opportunity_lookup') }}
+),
+
 fx_rates as (
     select * from {{ ref('int_fx_rates') }}
 ),
@@ -73,9 +77,12 @@ resolved as (
         coalesce(rep_by_name.rep_id, opportunities.rep_id) as rep_id,
         cast(unioned.quoted_at as date) as quote_date
     from unioned
+    left join opportunity_lookup
+        on opportunity_lookup.source_system = unioned.source_system
+        and opportunity_lookup.lookup_ref = unioned.opportunity_ref
     left join opportunities
-        on opportunities.source_system = unioned.source_system
-        and opportunities.opportunity_id = unioned.opportunity_ref
+        on opportunities.source_system = opportunity_lookup.source_system
+        and opportunities.opportunity_id = opportunity_lookup.opportunity_id
     left join customer_lookup as customer_by_id
         on customer_by_id.source_system = unioned.source_system
         and customer_by_id.lookup_key = {{ dbt.concat(["'id:'", 'unioned.customer_ref_id']) }}

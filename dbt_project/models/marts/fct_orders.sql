@@ -14,6 +14,10 @@ opportunities as (
     select * from {{ ref('int_opportunities') }}
 ),
 
+opportunity_lookup as (
+    select * from {{ ref('int_opportunity_lookup') }}
+),
+
 line_totals as (
     select
         order_key,
@@ -57,9 +61,12 @@ final as (
     from orders
     left join line_totals
         on orders.order_key = line_totals.order_key
+    left join opportunity_lookup
+        on opportunity_lookup.source_system = orders.source_system
+        and opportunity_lookup.lookup_ref = orders.opportunity_ref
     left join opportunities
-        on opportunities.source_system = orders.source_system
-        and opportunities.opportunity_id = orders.opportunity_ref
+        on opportunities.source_system = opportunity_lookup.source_system
+        and opportunities.opportunity_id = opportunity_lookup.opportunity_id
 )
 
 select * from final

@@ -1,3 +1,5 @@
+{#- 纷享销客 商机, newest version per 商机编号 (per 商机名称 when the export has no 编号). -#}
+{%- set opportunity_id = 'coalesce(opportunity_no, opportunity_name)' %}
 with
 
 source as (
@@ -15,11 +17,12 @@ status_mapping as (
 ),
 
 newest_versions as (
-    {{ newest_version('source', ['opportunity_name'], 'last_modified_time') }}
+    {{ newest_version('source', [opportunity_id], 'last_modified_time') }}
 ),
 
 renamed as (
     select
+        {{ opportunity_id }} as opportunity_id,
         opportunity_name,
         opportunity_no,
         customer_name,
@@ -39,10 +42,7 @@ renamed as (
 mapped as (
     select
         renamed.*,
-        stage_mapping.stage_code,
-        stage_mapping.stage_name,
-        stage_mapping.stage_group,
-        stage_mapping.stage_order,
+        {{ mapped_stage('stage_mapping', 'renamed.source_stage', 'renamed.probability') }},
         coalesce(renamed.probability, stage_mapping.default_probability) as win_probability,
         coalesce(life_status.is_cancelled, false) as is_void
     from renamed

@@ -27,9 +27,7 @@ renamed as (
 mapped as (
     select
         renamed.*,
-        stage_mapping.stage_code,
-        stage_mapping.stage_group,
-        stage_mapping.stage_order
+        {{ mapped_stage('stage_mapping', 'renamed.source_stage') }}
     from renamed
     left join stage_mapping
         on {{ match_key('renamed.source_stage') }} = {{ match_key('stage_mapping.source_stage') }}

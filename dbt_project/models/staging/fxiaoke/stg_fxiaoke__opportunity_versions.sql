@@ -1,4 +1,4 @@
-{#- Every version of every 纷享销客 商机 the raw zone holds, one row per 商机名称 × 最后修改时间 ×
+{#- Every version of every 纷享销客 商机 the raw zone holds, one row per 商机 (编号, else 名称) × 最后修改时间 ×
     销售阶段, stage mapped by seed stage_mapping. The basis of stage history derived from versions,
     for opportunities whose 商机阶段变更记录 was not exported (int_opportunity_stage_history). -#}
 with
@@ -14,7 +14,7 @@ stage_mapping as (
 
 versions as (
     select
-        opportunity_name,
+        coalesce(opportunity_no, opportunity_name) as opportunity_id,
         sales_stage as source_stage,
         min(created_time) as created_at,
         last_modified_time as modified_at,
@@ -24,15 +24,13 @@ versions as (
     from source
     where opportunity_name is not null
         and sales_stage is not null
-    group by opportunity_name, sales_stage, last_modified_time
+    group by coalesce(opportunity_no, opportunity_name), sales_stage, last_modified_time
 ),
 
 mapped as (
     select
         versions.*,
-        stage_mapping.stage_code,
-        stage_mapping.stage_group,
-        stage_mapping.stage_order
+        {{ mapped_stage('stage_mapping', 'versions.source_stage') }}
     from versions
     left join stage_mapping
         on {{ match_key('versions.source_stage') }} = {{ match_key('stage_mapping.source_stage') }}

@@ -1,4 +1,5 @@
-{#- 订单产品. 折扣 is the share paid (0.9 = 九折 = 10% off): 小计 = 数量 × 单价 × 折扣.
+{#- 订单产品. 折扣 is the share paid (0.9 = 九折 = 10% off): 小计 = 数量 × 单价 × 折扣, rounded by the
+    CRM to the cent; 小计 is the line's revenue when exported, the product otherwise.
     The lines of an order are replaced as a set by its newest load. -#}
 with
 
@@ -42,7 +43,7 @@ priced as (
     select
         renamed.*,
         {{ to_wide_decimal('quantity') }} * unit_price as gross_amount,
-        {{ to_wide_decimal('quantity') }} * unit_price * coalesce(discount_paid, 1) as line_net_amount,
+        {{ crm_line_net('subtotal', to_wide_decimal('quantity') ~ ' * unit_price * coalesce(discount_paid, 1)') }} as line_net_amount,
         1 - coalesce(discount_paid, 1) as discount_rate,
         coalesce(life_status.is_cancelled, false) as is_void
     from renamed

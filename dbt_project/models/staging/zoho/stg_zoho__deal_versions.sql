@@ -31,9 +31,7 @@ versions as (
 mapped as (
     select
         versions.*,
-        stage_mapping.stage_code,
-        stage_mapping.stage_group,
-        stage_mapping.stage_order
+        {{ mapped_stage('stage_mapping', 'versions.source_stage') }}
     from versions
     left join stage_mapping
         on {{ match_key('versions.source_stage') }} = {{ match_key('stage_mapping.source_stage') }}

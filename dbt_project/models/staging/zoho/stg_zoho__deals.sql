@@ -47,10 +47,7 @@ renamed as (
 mapped as (
     select
         renamed.*,
-        stage_mapping.stage_code,
-        stage_mapping.stage_name,
-        stage_mapping.stage_group,
-        stage_mapping.stage_order,
+        {{ mapped_stage('stage_mapping', 'renamed.source_stage', 'renamed.probability') }},
         coalesce(renamed.probability, stage_mapping.default_probability) as win_probability
     from renamed
     left join stage_mapping

@@ -37,7 +37,8 @@ priced as (
     select
         renamed.*,
         {{ to_wide_decimal('quantity') }} * unit_price as gross_amount,
-        {{ to_wide_decimal('quantity') }} * unit_price - coalesce(line_discount_amount, 0) as line_net_amount,
+        {{ crm_line_net('net_total', to_wide_decimal('quantity') ~ ' * unit_price - coalesce(line_discount_amount, 0)', 'line_tax') }}
+            as line_net_amount,
         case
             when {{ to_wide_decimal('quantity') }} * unit_price > 0
                 then coalesce(line_discount_amount, 0) / ({{ to_wide_decimal('quantity') }} * unit_price)

@@ -1,0 +1,87 @@
+"""A second company, written by hand (tests/fixtures/company, not demo/), loaded as a new user
+would — `salesdw ingest` per source, then `salesdw build` — and its published figures compared
+with the hand sums of tests/fixtures/company/README.md."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from orchestration.cli import main
+from tests.fixtures.company.landing import Loaded
+
+# Hand sums (README.md): revenue in CNY of lines not cancelled / void, by owner rep × order month.
+REVENUE = {
+    ("Q01", "2025-01"): Decimal("10600.00"),   # 7600 + 3000
+    ("Q01", "2025-06"): Decimal("20000.00"),   # 15000 + 5000; status Pending Finance is unknown: not cancelled
+    ("Q02", "2025-02"): Decimal("3600.00"),    # 500 USD × 7.20
+    ("Q04", "2025-02"): Decimal("29053.31"),   # 小计 27000.00 + 2053.31 (not 7 × 333.33 × 0.88 = 2053.3128)
+    ("Q04", "2025-03"): Decimal("15000.00"),   # 订单状态 待财务审核 is unknown: not cancelled
+    ("Q03", "2025-05"): Decimal("14299.99"),   # 13300.00 + 999.99
+}
+ORDERS = {key: 1 for key in REVENUE}
+COLLECTIONS = {"2025-02": Decimal("20000.00"), "2025-03": Decimal("9053.31"),
+               "2025-04": Decimal("15000.00"), "2025-06": Decimal("7000.00")}
+# (won, lost) by owner rep × close quarter
+WIN_LOSS = {
+    ("Q01", "2025-Q1"): (1, 1), ("Q01", "2025-Q2"): (1, 0),   # Lvye Phase 2: unknown stage, probability 100 → won
+    ("Q02", "2025-Q1"): (1, 0), ("Q02", "2025-Q2"): (0, 1),
+    ("Q04", "2025-Q1"): (2, 0), ("Q04", "2025-Q2"): (0, 1),   # two 商机 named 年度采购: SJ-2501 and SJ-2502
+    ("Q03", "2025-Q1"): (0, 1), ("Q03", "2025-Q2"): (1, 0),
+}
+
+
+@pytest.fixture
+def loaded(company_loaded: Loaded) -> Loaded:
+    return company_loaded
+
+
+def test_every_file_loads(loaded: Loaded) -> None:
+    assert "rejected" not in loaded.output, loaded.output
+    assert loaded.output.count("loaded   ") == 11, loaded.output
+
+
+def test_revenue_by_rep_and_month(loaded: Loaded) -> None:
+    rows = loaded.query("""
+        select rep_id, strftime(order_date, '%Y-%m'), sum(revenue_cny)
+        from marts.fct_order_lines where not is_cancelled group by all""")
+    assert {(r, m): Decimal(str(v)).quantize(Decimal("0.01")) for r, m, v in rows} == REVENUE
+    exact = loaded.query("select sum(revenue_cny) from marts.fct_order_lines where not is_cancelled and rep_id = 'Q04'")
+    assert Decimal(str(exact[0][0])) == Decimal("44053.31")  # the CRM's 小计 to the cent, not a recomputation
+
+
+def test_orders_by_rep_and_month(loaded: Loaded) -> None:
+    rows = loaded.query("""
+        select rep_id, strftime(order_date, '%Y-%m'), count(*)
+        from marts.fct_orders where not is_cancelled group by all""")
+    assert {(r, m): n for r, m, n in rows} == ORDERS
+
+
+def test_collections_by_month(loaded: Loaded) -> None:
+    rows = loaded.query("select strftime(payment_month, '%Y-%m'), sum(amount_cny) from marts.fct_payments group by 1")
+    assert {m: Decimal(str(v)).quantize(Decimal("0.01")) for m, v in rows} == COLLECTIONS
+
+
+def test_won_and_lost_by_rep_and_quarter(loaded: Loaded) -> None:
+    rows = loaded.query("""
+        select rep_id, strftime(closed_date, '%Y') || '-Q' || quarter(closed_date),
+               count(*) filter (where is_won), count(*) filter (where is_lost)
+        from marts.fct_opportunities where not is_open group by all""")
+    assert {(r, q): (w, lost) for r, q, w, lost in rows} == WIN_LOSS
+
+
+def test_unknown_picklist_values_are_warnings_naming_value_count_and_seed(loaded: Loaded) -> None:
+    assert "check failed" not in loaded.output
+    warnings = [line for line in loaded.output.splitlines() if line.startswith("WARNING")]
+    assert any("source_status='待财务审核'" in w and "order_status_mapping.csv" in w for w in warnings), loaded.output
+    assert any("source_status='Pending Finance'" in w and "order_status_mapping.csv" in w for w in warnings), loaded.output
+    assert any("source_stage='Won - Contract Signed'" in w and "unresolved_rows=1" in w and "stage_mapping.csv" in w
+               for w in warnings), loaded.output
+
+
+def test_status_shows_the_warnings_of_the_last_run(loaded: Loaded, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("SALESDW_HOME", str(loaded.home.root))
+    assert main(["status"]) == 0
+    out = capsys.readouterr().out
+    assert "source_status='待财务审核'" in out and "warnings=" in out
