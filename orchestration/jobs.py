@@ -23,7 +23,8 @@ nightly_job = define_asset_job(
 
 build_job = define_asset_job(
     "build",
-    selection=AssetSelection.all() - AssetSelection.groups("raw"),
+    # the raw zone's checks stay in: the GX suites and the dbt source tests (the deletion guard)
+    selection=(AssetSelection.all() - AssetSelection.groups("raw")) | AssetSelection.all_asset_checks(),
     description="dbt build, checks and publish over what the raw zone already holds.",
     executor_def=executor,
 )
