@@ -23,8 +23,7 @@ nightly_job = define_asset_job(
 
 build_job = define_asset_job(
     "build",
-    # the raw zone's checks stay in: the GX suites and the dbt source tests (the deletion guard)
-    selection=(AssetSelection.all() - AssetSelection.groups("raw")) | AssetSelection.all_asset_checks(),
+    selection=AssetSelection.all() - AssetSelection.groups("raw"),
     description="dbt build, checks and publish over what the raw zone already holds.",
     executor_def=executor,
 )

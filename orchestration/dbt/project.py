@@ -78,4 +78,4 @@ class SalesdwTranslator(DagsterDbtTranslator):
         return layer_of(dbt_resource_props)
 
 
-translator = SalesdwTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True, enable_source_tests_as_checks=True))
+translator = SalesdwTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
