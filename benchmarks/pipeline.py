@@ -80,9 +80,11 @@ def measure(scale: float, seed: int, home: str | None) -> dict:
     # ru_maxrss is KiB on Linux; dbt runs as a child process, counted in RUSAGE_CHILDREN.
     peak_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     peak_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    con = duckdb.connect(str(root / "sales.duckdb"), read_only=True)
-    order_lines = con.execute("select count(*) from marts.fct_order_lines").fetchone()[0]
-    con.close()
+    order_lines = None
+    if result.success:
+        con = duckdb.connect(str(root / "sales.duckdb"), read_only=True)
+        order_lines = con.execute("select count(*) from marts.fct_order_lines").fetchone()[0]
+        con.close()
     return {
         "at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "machine": f"{platform.machine()} {os.cpu_count()} cpu, Python {platform.python_version()}",
@@ -112,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"), max_tasks_per_child=1) as pool:
         runs = [pool.submit(measure, scale, args.seed, args.home if len(scales) == 1 else None).result()
                 for scale in scales]
-    if len(runs) == 2:
+    if len(runs) == 2 and all(r["success"] for r in runs):
         small, large = sorted(runs, key=lambda r: r["order_lines"])
         large["superlinear_models"] = superlinear(small, large)
         slowest = sorted(large["models_s"].items(), key=lambda kv: -kv[1])[:10]

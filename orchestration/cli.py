@@ -120,7 +120,7 @@ def execute(job_name: str, landing: str | None = None, log_level: str | None = N
     _log_run(home, {"job": job_name, "run_id": run_id, "event": "started"})  # a killed run still shows
     started_at = dt.datetime.now(dt.timezone.utc)
     try:
-        level = log_level or os.environ.get("SALESDW_LOG_LEVEL", "WARNING")
+        level = log_level or os.environ.get("SALESDW_LOG_LEVEL", "ERROR")
         with watched_run(home.logs, verbose) as (_, log_path):
             result = defs.resolve_job_def(job_name).execute_in_process(
                 instance=instance,
@@ -362,7 +362,7 @@ def parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="the whole nightly job in process: ingest → build → checks → publish")
     run.add_argument("--landing", help="folder with <source>/ subfolders (default $SALESDW_HOME/landing)")
     for command in (build, run, sub.choices["demo"]):
-        command.add_argument("--log-level", help="Dagster log level: DEBUG, INFO, WARNING (default $SALESDW_LOG_LEVEL or WARNING)")
+        command.add_argument("--log-level", help="Dagster log level on the terminal: DEBUG, INFO, WARNING, ERROR (default $SALESDW_LOG_LEVEL or ERROR; every level is in the run log of Dagster)")
         command.add_argument("--verbose", action="store_true", help="print dbt's whole log (always in $SALESDW_HOME/logs/runs/)")
     status = sub.add_parser("status", help="what was loaded and when, and the last runs")
     status.add_argument("--limit", type=int, default=20)
