@@ -88,7 +88,10 @@ final as (
         scaffold.scope_id,
         scaffold.metric,
         scaffold.is_active,
-        cast(case when {{ knowable | format('periods.period_start', 'periods.period_start') }}
+        -- the period itself is known once it reaches the data's start (a first, partial period
+        -- reports what was sold in it); new customers only from the period after the start
+        cast(case when periods.period_end >= periods.data_start_date
+                and (scaffold.metric <> 'new_customers' or periods.period_start > periods.data_start_date)
             then coalesce(period_sums.actual, 0) end as decimal(38, 6)) as actual,
         cast(case when {{ knowable | format('periods.previous_period_start', 'periods.previous_period_start') }}
             then coalesce(period_sums.actual_previous_period, 0) end as decimal(38, 6)) as actual_previous_period,
