@@ -160,7 +160,7 @@ def _guard_deletions(context: LoadContext, results: list[FileResult], records: d
             by_entity.setdefault(result.entity, []).append(result)
     for entity, loaded in by_entity.items():
         profile = next(p for p in context.profiles if p.entity == entity)
-        if not profile.key:
+        if not profile.key or profile.full_export:  # a file full by nature is the whole set: nothing lost
             continue
         deletions = count_deletions(context.home, profile, context.batch_id)
         if deletions.too_many() and not context.accept_deletions:
@@ -233,13 +233,18 @@ def _record(path: Path, context: LoadContext, result: FileResult, table: SourceT
         headers_seen=json.dumps(table.headers if table else [], ensure_ascii=False),
         columns_missing=json.dumps(result.columns_missing, ensure_ascii=False),
         columns_extra=json.dumps(result.columns_extra, ensure_ascii=False),
-        is_full_export=context.full_export, loaded_at=loaded_at.isoformat(sep=" "),
+        is_full_export=_is_full(context, result.entity), loaded_at=loaded_at.isoformat(sep=" "),
         raw_path=str(_target(context, result)) if result.status == "loaded" else None,
         date_format=context.date_format, versions_by=result.versions_by,
     )
     record_quarantine(context.home, record, result.quarantine)
     record_load(context.home, record)
     return record
+
+
+def _is_full(context: LoadContext, entity: str | None) -> bool:
+    """Declared full for the call, or full by nature (profile ``full_export``: a roster sheet)."""
+    return context.full_export or any(p.full_export for p in context.profiles if p.entity == entity)
 
 
 def _target(context: LoadContext, result: FileResult) -> Path:
@@ -295,7 +300,7 @@ def _load_table(table: SourceTable, profile: Profile, match: ColumnMatch, path: 
         "_loaded_at": loaded_at,
         "_load_id": load_id,
         "_batch_id": context.batch_id,
-        "_is_full_export": context.full_export,
+        "_is_full_export": _is_full(context, profile.entity),
     }
     typed = _type_file(table, profile, match, path, context, lineage, context.work_dir(load_id))
     duplicates = quarantine_duplicate_keys(typed.written, profile, match, table.headers, path.name)

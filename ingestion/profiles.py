@@ -24,7 +24,8 @@ COLUMN_TYPES = {"id", "text", "int", "decimal", "money", "percent", "date", "tim
 PERCENT_SCALES = {"points", "fraction"}
 # Keys a file may use: a typo (`header:` for `headers:`) is an error, not a silently ignored key.
 FILE_KEYS = {"source", "description", "default_date_format", "entities", "common_columns"}
-ENTITY_KEYS = {"description", "file_hints", "key", "modified_at", "columns", "unpivot", "footer_starts", "repeated_rows"}
+ENTITY_KEYS = {"description", "file_hints", "key", "modified_at", "columns", "unpivot", "footer_starts", "repeated_rows",
+              "full_export"}
 COLUMN_KEYS = {
     "headers", "type", "required", "percent_scale", "allow_negative", "not_in_future", "allowed", "pattern", "description",
 }
@@ -84,6 +85,7 @@ class Profile:
     wide_layout: WideLayout | None = None
     footer_starts: str | None = None  # regex: a one-cell row matching it starts a report footer
     repeated_rows: bool = False  # rows repeat the key by design (an order's header on each line): no duplicate-key check
+    full_export: bool = False  # every file of the entity is the whole set by nature (a roster sheet): always a full load
 
     @property
     def required(self) -> tuple[ColumnSpec, ...]:
@@ -201,6 +203,7 @@ def _profile(source: str, entity: str, body: object, date_format: str, origin: P
         wide_layout=_wide_layout(body["unpivot"], columns, origin, f"{where}.unpivot") if "unpivot" in body else None,
         footer_starts=_regex(body["footer_starts"], origin, f"{where}.footer_starts") if "footer_starts" in body else None,
         repeated_rows=body.get("repeated_rows") is True,
+        full_export=body.get("full_export") is True,
     )
 
 

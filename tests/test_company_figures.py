@@ -85,3 +85,13 @@ def test_status_shows_the_warnings_of_the_last_run(loaded: Loaded, capsys, monke
     assert main(["status"]) == 0
     out = capsys.readouterr().out
     assert "source_status='待财务审核'" in out and "warnings=" in out
+
+
+def test_customer_regions_from_places_as_people_write_them(loaded: Loaded) -> None:
+    """Hangzhou / shenzhen / GUANGDONG / 苏州市 / 江苏省 / 北京市 / 浙江 / 天津: all mapped, no warning."""
+    rows = loaded.query("select customer_name, region_code from marts.dim_customer where is_current")
+    assert dict(rows) == {
+        "Hangzhou Lvye Tech": "EAST", "Shenzhen Bluewave Ltd": "SOUTH", "Suzhou Hengda Co": "EAST",
+        "北京华信科技有限公司": "NORTH", "杭州云泽贸易有限公司": "EAST", "天津港联物流有限公司": "NORTH",
+    }
+    assert "region_code" not in "\n".join(line for line in loaded.output.splitlines() if line.startswith("WARNING"))

@@ -504,3 +504,20 @@ def test_a_mass_deletion_in_the_raw_zone_fails_the_build_unless_accepted(tmp_pat
     accept_deletions(home, ["batch-20240901T020000-zd"])
     result = run_dbt(home, *select)
     assert result.success, failure_messages(result)
+
+
+def test_an_unmapped_place_is_a_warning_and_the_customer_takes_its_owners_region(tmp_path: Path, built: Path) -> None:
+    """Issue 11, class 6: 华东 rep Zhang Wei owns an account in a city no seed row names."""
+    home = _home_with_extra_file(tmp_path, built, "zoho", "accounts", [
+        {"record_id": "zacc_far", "account_name": "Atlantis Trading", "account_owner": "Zhang Wei",
+         "account_owner_id": "zu_001", "billing_city": "Atlantis", "modified_time": "2024-08-01 10:00:00"},
+        {"record_id": "zacc_hz", "account_name": "Hangzhou Trading", "account_owner": "Li Na",
+         "billing_city": "HANGZHOU City", "billing_state": "zhejiang province", "modified_time": "2024-08-01 10:00:00"},
+    ])
+    result = run_dbt(home, "build", "--select", "+int_customers", "--indirect-selection", "cautious")
+    assert result.success, failure_messages(result)
+    warned = [r.node.name for r in result.result.results if str(r.status) == "warn"]
+    assert any(name.startswith("mapped_stg_zoho__accounts_region_code") for name in warned), warned
+    regions = query(home / "build" / "sales_build.duckdb",
+                    "select customer_id, region_code from intermediate.int_customers where customer_id like 'zacc_%' order by 1")
+    assert regions == [("zacc_far", "EAST"), ("zacc_hz", "EAST")]

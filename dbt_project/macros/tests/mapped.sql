@@ -18,23 +18,8 @@
     group by {{ from_columns | join(', ') }}
 {%- endset -%}
 
-{%- if execute and flags.WHICH in ('build', 'test', 'retry') and config.get('severity', 'error') | lower == 'error' -%}
-    {%- set failures = run_query(failures_sql ~ ' order by unresolved_rows desc limit 20') -%}
-    {%- if failures and failures.rows | length > 0 -%}
-        {%- set described = [] -%}
-        {%- for row in failures.rows -%}
-            {%- set parts = [] -%}
-            {%- for name in from_columns -%}
-                {%- do parts.append(name ~ "='" ~ row[loop.index0] ~ "'") -%}
-            {%- endfor -%}
-            {%- do described.append('(' ~ parts | join(', ') ~ ', rows=' ~ row[from_columns | length] ~ ')') -%}
-        {%- endfor -%}
-        {%- do exceptions.raise_compiler_error(
-            model.identifier ~ '.' ~ column_name ~ ' did not resolve for ' ~ described | join('; ')
-            ~ ('. Fix: ' ~ fix if fix else '')
-        ) -%}
-    {%- endif -%}
-{%- endif -%}
+{{- raise_naming_failures(failures_sql, from_columns, 'rows', model.identifier ~ '.' ~ column_name ~ ' did not resolve for',
+                         fix, config.get('severity', 'error')) -}}
 
 {{ failures_sql }}
 

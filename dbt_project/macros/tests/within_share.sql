@@ -12,23 +12,9 @@
     group by {{ describe_columns | join(', ') }}
 {%- endset -%}
 
-{%- if execute and flags.WHICH in ('build', 'test', 'retry') and config.get('severity', 'error') | lower == 'error' -%}
-    {%- set failures = run_query(failures_sql ~ ' order by share desc limit 20') -%}
-    {%- if failures and failures.rows | length > 0 -%}
-        {%- set described = [] -%}
-        {%- for row in failures.rows -%}
-            {%- set parts = [] -%}
-            {%- for name in describe_columns -%}
-                {%- do parts.append(name ~ "='" ~ row[loop.index0] ~ "'") -%}
-            {%- endfor -%}
-            {%- do described.append('(' ~ parts | join(', ') ~ ', share=' ~ row[describe_columns | length] ~ ')') -%}
-        {%- endfor -%}
-        {%- do exceptions.raise_compiler_error(
-            model.identifier ~ '.' ~ column_name ~ ' above ' ~ max_share ~ ' for ' ~ described | join('; ')
-            ~ ('. ' ~ config.get('meta', {}).get('fix', '') if config.get('meta', {}).get('fix') else '')
-        ) -%}
-    {%- endif -%}
-{%- endif -%}
+{{- raise_naming_failures(failures_sql, describe_columns, 'share',
+                         model.identifier ~ '.' ~ column_name ~ ' above ' ~ max_share ~ ' for',
+                         (config.get('meta') or {}).get('fix', ''), config.get('severity', 'error')) -}}
 
 {{ failures_sql }}
 

@@ -10,7 +10,9 @@ channel_mapping as (
 ),
 
 region_mapping as (
-    select * from {{ ref('region_mapping') }}
+    -- one row per place as matched (浙江 and 浙江省 are one place)
+    select distinct {{ place_key('source_value') }} as place, region_code
+    from {{ ref('region_mapping') }}
 ),
 
 status_mapping as (
@@ -49,11 +51,11 @@ mapped as (
         coalesce(life_status.is_cancelled, false) as is_void
     from renamed
     left join region_mapping as area_region
-        on {{ match_key('renamed.area') }} = {{ match_key('area_region.source_value') }}
+        on {{ place_key('renamed.area') }} = area_region.place
     left join region_mapping as province_region
-        on {{ match_key('renamed.province') }} = {{ match_key('province_region.source_value') }}
+        on {{ place_key('renamed.province') }} = province_region.place
     left join region_mapping as city_region
-        on {{ match_key('renamed.city') }} = {{ match_key('city_region.source_value') }}
+        on {{ place_key('renamed.city') }} = city_region.place
     left join channel_mapping as record_type_channel
         on record_type_channel.source_field = 'record_type'
         and {{ match_key('renamed.record_type') }} = {{ match_key('record_type_channel.source_value') }}

@@ -10,7 +10,9 @@ channel_mapping as (
 ),
 
 region_mapping as (
-    select * from {{ ref('region_mapping') }}
+    -- one row per place as matched (浙江 and 浙江省 are one place)
+    select distinct {{ place_key('source_value') }} as place, region_code
+    from {{ ref('region_mapping') }}
 ),
 
 newest_versions as (
@@ -53,9 +55,9 @@ mapped as (
     left join channel_mapping
         on {{ match_key('renamed.account_type') }} = {{ match_key('channel_mapping.source_value') }}
     left join region_mapping as state_region
-        on {{ match_key('renamed.billing_state') }} = {{ match_key('state_region.source_value') }}
+        on {{ place_key('renamed.billing_state') }} = state_region.place
     left join region_mapping as city_region
-        on {{ match_key('renamed.billing_city') }} = {{ match_key('city_region.source_value') }}
+        on {{ place_key('renamed.billing_city') }} = city_region.place
 )
 
 select * from mapped
