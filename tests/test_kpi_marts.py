@@ -341,3 +341,24 @@ def test_dashboard_column_contract(marts, table, columns):
     """BI dashboards are built on these names (issue 7): columns may be added, never renamed."""
     present = set(marts(f"select * from marts.{table} limit 0").columns)
     assert set(columns) <= present, set(columns) - present
+
+
+def test_a_measure_has_one_type_across_the_public_marts(marts):
+    """One measure, one type (KPI_DEFINITIONS "Conventions"): a numeric column name has the same
+    type in every public mart; money keeps four decimals (DECIMAL(38,4) in the KPI marts, the
+    facts' DECIMAL(18,4) under their own names), rates are DOUBLE, nothing is a 4-byte FLOAT."""
+    columns = marts("""
+        select table_name, column_name, data_type from information_schema.columns
+        where table_schema = 'marts'
+    """)
+    numeric = columns[columns["data_type"].str.match(r"DECIMAL|BIGINT|INTEGER|HUGEINT|DOUBLE|FLOAT|REAL")]
+    types = numeric.groupby("column_name")["data_type"].unique()
+    mixed = types[types.map(len) > 1]
+    assert mixed.empty, f"one name, several types:\n{mixed}"
+    assert not numeric["data_type"].isin(["FLOAT", "REAL"]).any()
+    kpi_decimals = numeric[numeric["table_name"].str.startswith("kpi_")
+                           & numeric["data_type"].str.startswith("DECIMAL")]
+    assert set(kpi_decimals["data_type"]) <= {"DECIMAL(38,4)", "DECIMAL(18,4)"}
+    kpi_columns = numeric[numeric["table_name"].str.startswith("kpi_")]
+    rates = kpi_columns[kpi_columns["column_name"].str.contains(r"rate$|attainment$|^growth|share$")]
+    assert (rates["data_type"] == "DOUBLE").all(), rates[rates["data_type"] != "DOUBLE"]
