@@ -363,3 +363,34 @@ def test_a_measure_has_one_type_across_the_public_marts(marts):
     kpi_columns = numeric[numeric["table_name"].str.startswith("kpi_")]
     rates = kpi_columns[kpi_columns["column_name"].str.contains(r"rate$|attainment$|^growth|share$")]
     assert (rates["data_type"] == "DOUBLE").all(), rates[rates["data_type"] != "DOUBLE"]
+
+
+def test_no_rate_outside_zero_and_one_unless_documented(marts):
+    """Shares, rates and coverages of the KPI marts are fractions of a whole, within [0, 1].
+    Documented as unbounded: growth (−1 … ∞), attainment and actual_vs_* (ratios to a reference),
+    pipeline_coverage (pipeline / remaining target), share_change (a difference), the price index."""
+    columns = marts("""
+        select table_name, column_name from information_schema.columns
+        where table_schema = 'marts' and table_name like 'kpi%' and data_type = 'DOUBLE'
+    """)
+    fractions = columns[columns["column_name"].str.contains(r"(_rate|share|coverage|churn_risk)$")
+                        & ~columns["column_name"].isin(["pipeline_coverage"])]
+    assert len(fractions) >= 5
+    for row in fractions.itertuples():
+        outside = marts(f"""
+            select count(*) as n from marts.{row.table_name}
+            where {row.column_name} < 0 or {row.column_name} > 1
+        """)["n"].iloc[0]
+        assert outside == 0, f"{row.table_name}.{row.column_name}: {outside} rows outside [0, 1]"
+
+
+def test_no_future_period_has_an_actual(marts):
+    future = marts("""
+        select 'kpi_attainment' as mart, count(*) as n from marts.kpi_attainment
+        where to_date_label = 'future' and (actual is not null or attainment is not null or rank_in_peers is not null)
+        union all
+        select 'kpi_pipeline_forecast', count(*) from marts.kpi_pipeline_forecast
+        where to_date_label = 'future' and actual_revenue is not null
+    """)
+    assert (future["n"] == 0).all(), future
+    assert marts("select count(*) as n from marts.kpi_attainment where to_date_label = 'future'")["n"].iloc[0] > 0
