@@ -373,7 +373,7 @@ def test_no_rate_outside_zero_and_one_unless_documented(marts):
         select table_name, column_name from information_schema.columns
         where table_schema = 'marts' and table_name like 'kpi%' and data_type = 'DOUBLE'
     """)
-    fractions = columns[columns["column_name"].str.contains(r"(_rate|share|coverage|churn_risk)$")
+    fractions = columns[columns["column_name"].str.contains(r"(?:_rate|share|coverage|churn_risk)$")
                         & ~columns["column_name"].isin(["pipeline_coverage"])]
     assert len(fractions) >= 5
     for row in fractions.itertuples():
