@@ -425,9 +425,10 @@ def test_revenue_against_target_gives_gap_and_attainment(built: Path) -> None:
             select rep_id, month_start, revenue_cny, target_cny, gap_cny, attainment
             from marts.kpi_revenue_vs_target_monthly""")
     }
-    assert rows[("R001", "2024-03-01")] == (1633, 2000, 367, Decimal("0.8165"))
-    assert rows[("R002", "2024-06-01")] == (2185, 2000, -185, Decimal("1.0925"))
-    assert rows[("R002", "2024-08-01")] == (800, 1000, 200, Decimal("0.8"))
+    # attainment is a rate: DOUBLE, as in every mart
+    assert rows[("R001", "2024-03-01")] == (1633, 2000, 367, pytest.approx(0.8165, abs=1e-12))
+    assert rows[("R002", "2024-06-01")] == (2185, 2000, -185, pytest.approx(1.0925, abs=1e-12))
+    assert rows[("R002", "2024-08-01")] == (800, 1000, 200, pytest.approx(0.8, abs=1e-12))
 
 
 def test_an_unmapped_stage_is_a_warning_and_counts_as_open_or_by_its_probability(tmp_path: Path, built: Path) -> None:

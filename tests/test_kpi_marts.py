@@ -19,6 +19,7 @@ pytestmark = pytest.mark.slow
 
 MONEY_TOLERANCE = 0.05  # CNY: the warehouse rounds each line to 4 decimals
 RATIO_TOLERANCE = 1e-9
+BENCHMARK_RATE_TOLERANCE = 5e-5  # kpi_benchmark holds every KPI as money, DECIMAL(38,4)
 
 
 @pytest.fixture(scope="module")
@@ -150,7 +151,7 @@ def test_win_rate_by_quarter_company_and_rep(marts, closed_opportunities, quarte
         where kpi = 'win_rate' and scope_type = 'company' and period_grain = 'quarter'
     """)
     actual["period_start"] = pd.to_datetime(actual["period_start"])
-    _assert_frames_match(company, actual, ["period_start"], "actual", RATIO_TOLERANCE)
+    _assert_frames_match(company, actual, ["period_start"], "actual", BENCHMARK_RATE_TOLERANCE)
 
     by_rep = (closed_opportunities.groupby(["rep_id", "quarter_start"])["is_won"].mean()
               .rename("win_rate").reset_index().rename(columns={"quarter_start": "period_start"})
@@ -339,3 +340,55 @@ def test_dashboard_column_contract(marts, table, columns):
     """BI dashboards are built on these names (issue 7): columns may be added, never renamed."""
     present = set(marts(f"select * from marts.{table} limit 0").columns)
     assert set(columns) <= present, set(columns) - present
+
+
+def test_a_measure_has_one_type_across_the_public_marts(marts):
+    """One measure, one type (KPI_DEFINITIONS "Conventions"): a numeric column name has the same
+    type in every public mart; money keeps four decimals (DECIMAL(38,4) in the KPI marts, the
+    facts' DECIMAL(18,4) under their own names), rates are DOUBLE, nothing is a 4-byte FLOAT."""
+    columns = marts("""
+        select table_name, column_name, data_type from information_schema.columns
+        where table_schema = 'marts'
+    """)
+    numeric = columns[columns["data_type"].str.match(r"DECIMAL|BIGINT|INTEGER|HUGEINT|DOUBLE|FLOAT|REAL")]
+    types = numeric.groupby("column_name")["data_type"].unique()
+    mixed = types[types.map(len) > 1]
+    assert mixed.empty, f"one name, several types:\n{mixed}"
+    assert not numeric["data_type"].isin(["FLOAT", "REAL"]).any()
+    kpi_decimals = numeric[numeric["table_name"].str.startswith("kpi_")
+                           & numeric["data_type"].str.startswith("DECIMAL")]
+    assert set(kpi_decimals["data_type"]) <= {"DECIMAL(38,4)", "DECIMAL(18,4)"}
+    kpi_columns = numeric[numeric["table_name"].str.startswith("kpi_")]
+    rates = kpi_columns[kpi_columns["column_name"].str.contains(r"rate$|attainment$|^growth|share$")]
+    assert (rates["data_type"] == "DOUBLE").all(), rates[rates["data_type"] != "DOUBLE"]
+
+
+def test_no_rate_outside_zero_and_one_unless_documented(marts):
+    """Shares, rates and coverages of the KPI marts are fractions of a whole, within [0, 1].
+    Documented as unbounded: growth (−1 … ∞), attainment and actual_vs_* (ratios to a reference),
+    pipeline_coverage (pipeline / remaining target), share_change (a difference), the price index."""
+    columns = marts("""
+        select table_name, column_name from information_schema.columns
+        where table_schema = 'marts' and table_name like 'kpi%' and data_type = 'DOUBLE'
+    """)
+    fractions = columns[columns["column_name"].str.contains(r"(?:_rate|share|coverage|churn_risk)$")
+                        & ~columns["column_name"].isin(["pipeline_coverage"])]
+    assert len(fractions) >= 5
+    for row in fractions.itertuples():
+        outside = marts(f"""
+            select count(*) as n from marts.{row.table_name}
+            where {row.column_name} < 0 or {row.column_name} > 1
+        """)["n"].iloc[0]
+        assert outside == 0, f"{row.table_name}.{row.column_name}: {outside} rows outside [0, 1]"
+
+
+def test_no_future_period_has_an_actual(marts):
+    future = marts("""
+        select 'kpi_attainment' as mart, count(*) as n from marts.kpi_attainment
+        where to_date_label = 'future' and (actual is not null or attainment is not null or rank_in_peers is not null)
+        union all
+        select 'kpi_pipeline_forecast', count(*) from marts.kpi_pipeline_forecast
+        where to_date_label = 'future' and actual_revenue is not null
+    """)
+    assert (future["n"] == 0).all(), future
+    assert marts("select count(*) as n from marts.kpi_attainment where to_date_label = 'future'")["n"].iloc[0] > 0

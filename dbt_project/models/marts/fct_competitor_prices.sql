@@ -36,7 +36,7 @@ final as (
         competitor_prices.competitor_price as competitor_price_local,
         fx_rates.rate_to_cny as fx_rate,
         {{ to_money(to_wide_decimal('competitor_prices.competitor_price', 4) ~ ' * fx_rates.rate_to_cny') }} as competitor_price_cny,
-        own_list_prices.own_list_price
+        cast(own_list_prices.own_list_price as decimal(38, 4)) as own_list_price
     from competitor_prices
     left join own_list_prices
         on own_list_prices.product_code = competitor_prices.product_code

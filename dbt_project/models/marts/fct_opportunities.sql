@@ -37,9 +37,10 @@ final as (
         stage_group = 'open' as is_open,
         stage_group = 'won' as is_won,
         stage_group = 'lost' as is_lost,
-        case
+        -- days as a duration measure: double, as the averages of the KPI marts
+        cast(case
             when stage_group = 'won' then {{ dbt.datediff('created_date', 'closed_date', 'day') }}
-        end as sales_cycle_days,
+        end as {{ kpi_type_ratio() }}) as sales_cycle_days,
         lost_reason,
         lead_source,
         opportunity_type,

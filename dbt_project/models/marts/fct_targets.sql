@@ -18,7 +18,7 @@ final as (
         scope_id,
         scope_name,
         metric,
-        target_value,
+        cast(target_value as decimal(38, 4)) as target_value,
         currency,
         target_value_cny,
         true as is_explicit,

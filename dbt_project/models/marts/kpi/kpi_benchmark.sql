@@ -21,6 +21,8 @@
     on_time_delivery_rate, feedback_resolution_rate) the difference actual − reference, in
     percentage points as a fraction (0.05 = 5 points); for any other KPI the ratio
     actual / reference. A ratio of two rates means nothing (−10 % against −5 % is "2.0").
+    Every KPI shares the value columns, so they take the money type, decimal(38, 4) (rates to
+    four decimals, 0.01 points); the comparisons are computed before that rounding.
     last_year is like for like (int_targets__periods): for the current period, the same number
     of days from the start of last year's period (additive KPIs and opportunity KPIs).
 -#}
@@ -317,18 +319,18 @@ final as (
         kpi,
         higher_is_better,
         case when is_rate then 'difference' else 'ratio' end as reference_comparison,
-        actual,
-        target,
+        cast(actual as decimal(38, 4)) as actual,
+        cast(target as decimal(38, 4)) as target,
         {{ kpi_compare('actual', 'target', 'is_rate') }} as actual_vs_target,
-        last_year,
+        cast(last_year as decimal(38, 4)) as last_year,
         {{ kpi_compare('actual', 'last_year', 'is_rate') }} as actual_vs_last_year,
-        internal_best,
+        cast(internal_best as decimal(38, 4)) as internal_best,
         internal_best_scope_name,
         {{ kpi_compare('actual', 'internal_best', 'is_rate') }} as actual_vs_internal_best,
-        peer_median,
-        cast(peers as integer) as peers,
+        cast(peer_median as decimal(38, 4)) as peer_median,
+        cast(peers as {{ dbt.type_bigint() }}) as peers,
         {{ kpi_compare('actual', 'peer_median', 'is_rate') }} as actual_vs_peer_median,
-        cast(external_benchmark as {{ kpi_type_ratio() }}) as external_benchmark,
+        cast(external_benchmark as decimal(38, 4)) as external_benchmark,
         external_benchmark_source,
         {{ kpi_compare('actual', 'external_benchmark', 'is_rate') }} as actual_vs_external_benchmark
     from with_references

@@ -116,14 +116,14 @@ final as (
         scope_type,
         scope_id,
         scope_name,
-        cast(revenue as decimal(38, 6)) as revenue,
+        cast(revenue as decimal(38, 4)) as revenue,
         cast(orders as {{ dbt.type_bigint() }}) as orders,
         cast(customers_served as {{ dbt.type_bigint() }}) as customers_served,
         {{ kpi_ratio('revenue', 'sum(revenue) over (partition by period_grain, period_start, scope_type, scope_id)') }}
             as revenue_share,
-        cast(revenue_previous_period as decimal(38, 6)) as revenue_previous_period,
+        cast(revenue_previous_period as decimal(38, 4)) as revenue_previous_period,
         {{ kpi_ratio('revenue', 'revenue_previous_period') }} - 1 as growth_vs_previous,
-        cast(revenue_last_year_to_date as decimal(38, 6)) as revenue_last_year_to_date,
+        cast(revenue_last_year_to_date as decimal(38, 4)) as revenue_last_year_to_date,
         {{ kpi_ratio('revenue', 'revenue_last_year_to_date') }} - 1 as growth_yoy
     from combined
 )

@@ -287,18 +287,18 @@ final as (
         customer_name,
         owner_rep_id,
         segment,
-        cast(revenue_12m as decimal(38, 6)) as revenue_12m,
+        cast(revenue_12m as decimal(38, 4)) as revenue_12m,
         cast(orders_12m as {{ dbt.type_bigint() }}) as orders_12m,
         first_order_date,
         last_order_date,
         cast(recency_days as integer) as recency_days,
         cast(revenue_rank as integer) as revenue_rank,
         is_top_revenue,
-        cast(weighted_open_pipeline as decimal(38, 6)) as weighted_open_pipeline,
-        cast(potential_pipeline_threshold as decimal(38, 6)) as potential_pipeline_threshold,
+        cast(weighted_open_pipeline as decimal(38, 4)) as weighted_open_pipeline,
+        cast(potential_pipeline_threshold as decimal(38, 4)) as potential_pipeline_threshold,
         cast(churn_risk as {{ kpi_type_ratio() }}) as churn_risk,
-        cast(expected_repeat_revenue as decimal(38, 6)) as expected_repeat_revenue,
-        cast(priority_score as decimal(38, 6)) as priority_score,
+        cast(expected_repeat_revenue as decimal(38, 4)) as expected_repeat_revenue,
+        cast(priority_score as decimal(38, 4)) as priority_score,
         -- equal scores: the larger weighted open pipeline first; equal on both: one shared rank
         cast(rank() over (
             partition by as_of_month, owner_rep_id

@@ -112,25 +112,25 @@ final as (
         scope_type,
         scope_id,
         scope_name,
-        cast(actual as decimal(38, 6)) as actual_revenue,
-        cast(target as decimal(38, 6)) as revenue_target,
+        cast(actual as decimal(38, 4)) as actual_revenue,
+        cast(target as decimal(38, 4)) as revenue_target,
         cast(open_opportunities as {{ dbt.type_bigint() }}) as open_opportunities,
-        cast(open_pipeline as decimal(38, 6)) as open_pipeline,
-        cast(weighted_pipeline as decimal(38, 6)) as weighted_pipeline,
-        cast(remaining_pipeline as decimal(38, 6)) as remaining_pipeline,
-        cast(weighted_remaining_pipeline as decimal(38, 6)) as weighted_remaining_pipeline,
-        cast(remaining_target as decimal(38, 6)) as remaining_target,
+        cast(open_pipeline as decimal(38, 4)) as open_pipeline,
+        cast(weighted_pipeline as decimal(38, 4)) as weighted_pipeline,
+        cast(remaining_pipeline as decimal(38, 4)) as remaining_pipeline,
+        cast(weighted_remaining_pipeline as decimal(38, 4)) as weighted_remaining_pipeline,
+        cast(remaining_target as decimal(38, 4)) as remaining_target,
         case when remaining_target > 0 and to_date_label <> 'complete'
             then cast(remaining_pipeline as {{ kpi_type_ratio() }}) / remaining_target end as pipeline_coverage,
-        cast(coalesce(actual, 0) + weighted_remaining_pipeline as decimal(38, 6)) as pipeline_forecast,
+        cast(coalesce(actual, 0) + weighted_remaining_pipeline as decimal(38, 4)) as pipeline_forecast,
         cast(
             case
                 when to_date_label = 'future' then null
                 when actual_last_year_to_date > 0 then actual * actual_last_year / actual_last_year_to_date
                 else run_rate_forecast
-            end as decimal(38, 6)
+            end as decimal(38, 4)
         ) as seasonal_forecast,
-        cast(run_rate_forecast as decimal(38, 6)) as run_rate_forecast,
+        cast(run_rate_forecast as decimal(38, 4)) as run_rate_forecast,
         {{ kpi_ratio('coalesce(actual, 0) + weighted_remaining_pipeline', 'target') }} as pipeline_forecast_attainment
     from combined
 )

@@ -67,12 +67,12 @@ final as (
         competitor,
         competitor_product,
         price_date,
-        cast(own_list_price as decimal(38, 6)) as own_list_price,
-        cast(competitor_price as decimal(38, 6)) as competitor_price,
+        cast(own_list_price as decimal(38, 4)) as own_list_price,
+        cast(competitor_price as decimal(38, 4)) as competitor_price,
         cast(price_index as {{ kpi_type_ratio() }}) as price_index,
         -- averaged as decimals, so the figure does not depend on the order of a parallel sum
         cast(avg(cast(price_index as {{ dbt.type_numeric() }})) over (partition by period_start, product_code) as {{ kpi_type_ratio() }}) as avg_price_index,
-        cast(count(price_index) over (partition by period_start, product_code) as integer) as competitors_priced
+        cast(count(price_index) over (partition by period_start, product_code) as {{ dbt.type_bigint() }}) as competitors_priced
     from indexed
 )
 

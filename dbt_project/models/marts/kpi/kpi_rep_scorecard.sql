@@ -270,16 +270,16 @@ final as (
         region_code,
         region_name,
         team_name,
-        cast(revenue as decimal(38, 6)) as revenue,
-        cast(revenue_target as decimal(38, 6)) as revenue_target,
+        cast(revenue as decimal(38, 4)) as revenue,
+        cast(revenue_target as decimal(38, 4)) as revenue_target,
         cast(attainment as {{ kpi_type_ratio() }}) as attainment,
-        cast(volume as decimal(38, 6)) as volume,
+        cast(volume as decimal(38, 4)) as volume,
         cast(orders as {{ dbt.type_bigint() }}) as orders,
         cast(new_customers as {{ dbt.type_bigint() }}) as new_customers,
         cast(won_opportunities as {{ dbt.type_bigint() }}) as won_opportunities,
         cast(lost_opportunities as {{ dbt.type_bigint() }}) as lost_opportunities,
         {{ kpi_ratio('won_opportunities', 'won_opportunities + lost_opportunities') }} as win_rate,
-        cast(avg_deal_size as decimal(38, 6)) as avg_deal_size,
+        cast(avg_deal_size as decimal(38, 4)) as avg_deal_size,
         cast(sales_cycle_days as {{ kpi_type_ratio() }}) as sales_cycle_days,
         cast(calls as {{ dbt.type_bigint() }}) as calls,
         cast(working_days_worked as integer) as working_days,
@@ -293,7 +293,7 @@ final as (
         cast(rank_in_region as integer) as rank_in_region,
         commission_tier,
         cast(commission_rate as {{ kpi_type_ratio() }}) as commission_rate,
-        cast(revenue * commission_rate as decimal(38, 6)) as commission
+        cast(revenue * commission_rate as decimal(38, 4)) as commission
     from with_tier
 )
 

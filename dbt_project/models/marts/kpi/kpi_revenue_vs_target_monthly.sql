@@ -78,16 +78,11 @@ final as (
         assignment_in_month.region_code,
         assignment_in_month.team,
         {{ to_money('coalesce(monthly_revenue.revenue_cny, 0)') }} as revenue_cny,
-        cast(coalesce(monthly_revenue.volume, 0) as decimal(18, 6)) as volume,
-        cast(coalesce(monthly_revenue.order_count, 0) as integer) as order_count,
+        cast(coalesce(monthly_revenue.volume, 0) as decimal(38, 4)) as volume,
+        cast(coalesce(monthly_revenue.order_count, 0) as {{ dbt.type_bigint() }}) as order_count,
         {{ to_money('monthly_targets.target_cny') }} as target_cny,
         {{ to_money('monthly_targets.target_cny - coalesce(monthly_revenue.revenue_cny, 0)') }} as gap_cny,
-        cast(
-            case
-                when monthly_targets.target_cny <> 0
-                    then coalesce(monthly_revenue.revenue_cny, 0) / monthly_targets.target_cny
-            end as decimal(18, 6)
-        ) as attainment
+        {{ kpi_ratio('coalesce(monthly_revenue.revenue_cny, 0)', 'monthly_targets.target_cny') }} as attainment
     from rep_months
     left join monthly_revenue
         on monthly_revenue.rep_id = rep_months.rep_id

@@ -85,18 +85,18 @@ final as (
         targets.scope_id,
         coalesce(scopes.scope_name, targets.scope_name, targets.scope_id) as scope_name,
         targets.metric,
-        targets.target_value,
+        cast(targets.target_value as decimal(38, 4)) as target_value,
         targets.target_source,
         targets.target_source = 'explicit' as is_explicit,
-        targets.suggested_target,
-        actuals.actual_last_year,
+        cast(targets.suggested_target as decimal(38, 4)) as suggested_target,
+        cast(actuals.actual_last_year as decimal(38, 4)) as actual_last_year,
         {{ kpi_ratio('targets.target_value', 'actuals.actual_last_year') }} - 1 as implied_growth,
         case
             when actuals.actual_last_year > 0
                 then targets.target_value / actuals.actual_last_year - 1 < {{ kpi_param('target_growth_floor') }}
                     or targets.target_value / actuals.actual_last_year - 1 > {{ kpi_param('target_growth_ceiling') }}
         end as is_unreasonable,
-        cast(coalesce(parent_checks.checked_families, 0) as integer) as checked_child_families,
+        cast(coalesce(parent_checks.checked_families, 0) as {{ dbt.type_bigint() }}) as checked_child_families,
         coalesce(parent_checks.is_children_mismatch, false) as is_children_mismatch,
         parent_checks.max_children_deviation,
         mismatched_family_lists.mismatched_families,
