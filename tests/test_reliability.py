@@ -3,6 +3,7 @@ end, PII masked for BI, symlinks refused — each protection tried for real."""
 
 from __future__ import annotations
 
+import json
 import zipfile
 from pathlib import Path
 
@@ -370,3 +371,76 @@ def test_killing_a_build_during_dbt_kills_dbt_leaves_bi_unchanged_and_the_next_b
     out, err = again.communicate()
     assert again.returncode == 0, err
     assert _snapshot(home) == marts, "the next build publishes what a clean one does"
+
+
+# --- what held, kept held --------------------------------------------------------------------------
+
+def test_a_header_written_as_sql_is_only_a_bad_name(home: Home, tmp_path: Path):
+    hostile = 'amount"; drop table x; --'
+    export = write_csv(tmp_path / "Deals.csv", [DEALS_HEADER + [hostile], GOOD_DEAL + ["1"]])
+
+    [result] = ingest_paths("zoho", [export], home)
+
+    assert (result.status, result.rows_loaded, result.columns_extra) == ("loaded", 1, [hostile])
+    [row] = raw_rows(home, "zoho", "deals")
+    assert row["record_id"] == "zcrm_1" and json.loads(row["_extra"]) == {hostile: "1"}
+
+
+def test_a_mapping_file_with_a_python_tag_is_refused_unrun(home: Home, tmp_path: Path):
+    from ingestion.profiles import ProfileError
+
+    witness = tmp_path / "ran"
+    mapping = tmp_path / "evil.yml"
+    mapping.write_text(f"source: !!python/object/apply:os.system ['touch {witness}']\nentities: {{}}\n", encoding="utf-8")
+    export = write_csv(tmp_path / "Deals.csv", [DEALS_HEADER, GOOD_DEAL])
+
+    with pytest.raises(ProfileError, match="python/object"):
+        ingest_paths(str(mapping), [export], home)
+    assert not witness.exists()
+
+
+def test_binary_garbage_named_csv_is_rejected_with_a_clear_message(home: Home, tmp_path: Path):
+    import random
+
+    export = tmp_path / "Deals.csv"
+    noise = random.Random(14)
+    export.write_bytes(bytes(noise.randrange(256) for _ in range(8192)))
+
+    [result] = ingest_paths("zoho", [export], home)
+
+    assert result.status == "rejected"
+    assert result.message.startswith(f"{export}: binary content, not a text export (a NUL byte at byte ")
+
+
+def test_a_5_mb_cell_is_quarantined_and_the_rest_of_the_file_loads(home: Home, tmp_path: Path):
+    export = write_csv(tmp_path / "Deals.csv", [
+        DEALS_HEADER, GOOD_DEAL, ["zcrm_2", "x" * 5_000_000, *GOOD_DEAL[2:]], ["zcrm_3", *GOOD_DEAL[1:]]])
+
+    [result] = ingest_paths("zoho", [export], home)
+
+    assert (result.status, result.rows_loaded, result.rows_quarantined) == ("loaded", 2, 1)
+    [q] = result.quarantine
+    assert (q.row, q.column) == (3, "(row)") and q.reason.startswith("unreadable CSV row: Maximum line size")
+    assert len(q.raw_value) < 100_000, "the quarantine keeps a bounded excerpt, not the 5 MB"
+    assert [r["record_id"] for r in raw_rows(home, "zoho", "deals")] == ["zcrm_1", "zcrm_3"]
+
+
+def test_a_webhook_token_never_reaches_a_log_even_when_the_webhook_is_down(
+        home: Home, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture):
+    import socket
+
+    from orchestration.automation.sensors import write_alert
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    token = "s3cr3t-t0ken-14"
+    monkeypatch.setenv("SALESDW_ALERT_WEBHOOK", f"http://127.0.0.1:{port}/hook?access_token={token}")
+
+    write_alert(home, "run 1 of nightly failed: step ingest_zoho: Deals.csv rejected")
+
+    printed = capsys.readouterr()
+    assert "alert webhook unreachable" in printed.err
+    logged = "".join(p.read_text(encoding="utf-8") for p in home.logs.rglob("*") if p.is_file())
+    assert "Deals.csv rejected" in logged
+    assert token not in logged + printed.out + printed.err
