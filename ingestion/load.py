@@ -17,7 +17,9 @@ from pathlib import Path
 from ingestion.dates import LOCALE_DATES, DatePlan, plan_dates
 from ingestion.detect import ColumnMatch, match_entity
 from ingestion.errors import QuarantineRow, RejectedFile
-from ingestion.ledger import LoadRecord, file_digest, is_regular, loaded_hashes, record_load, record_quarantine
+from ingestion.ledger import (
+    LoadRecord, drop_unrecorded_loads, file_digest, is_regular, loaded_hashes, record_load, record_quarantine,
+)
 from ingestion.profiles import Profile, ProfileError, normalise_header, profiles_for
 from ingestion.progress import ProgressCallback, report, watch_query
 from ingestion.raw_zone import ensure_raw_zone, entity_dir
@@ -120,6 +122,7 @@ def ingest_paths(
         profiles = [p for p in profiles if p.entity == entity] or _unknown_entity(source, entity)
     ensure_raw_zone(home)  # every shipped entity, so dbt reads a source not loaded yet
     ensure_raw_zone(home, profiles)  # and a user's mapping file's entities
+    drop_unrecorded_loads(home, profiles[0].source, [p.entity for p in profiles])
     context = LoadContext(profiles, home, new_batch_id(), full_export, date_format, progress)
     already = loaded_hashes(home, context.source, date_format)
     results = []

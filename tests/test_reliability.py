@@ -444,3 +444,62 @@ def test_a_webhook_token_never_reaches_a_log_even_when_the_webhook_is_down(
     logged = "".join(p.read_text(encoding="utf-8") for p in home.logs.rglob("*") if p.is_file())
     assert "Deals.csv rejected" in logged
     assert token not in logged + printed.out + printed.err
+
+
+def _raw_content(home: Home) -> dict[str, tuple]:
+    """Rows of every raw entity without what differs between two loads of the same files."""
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        content = {}
+        for folder in sorted(p for p in home.raw.glob("*/*") if any(p.glob("[!_]*.parquet"))):
+            content[f"{folder.parent.name}/{folder.name}"] = con.execute(
+                f"select count(*), sum(hash(columns(* exclude (_load_id, _batch_id, _loaded_at))::varchar))"
+                f" from (select * from read_parquet('{folder.as_posix()}/[!_]*.parquet', union_by_name = true))").fetchone()
+        return content
+    finally:
+        con.close()
+
+
+def test_killing_an_ingest_leaves_bi_and_the_ledger_consistent_and_the_next_run_equals_a_clean_one(
+        copied_home: Home, tmp_path: Path):
+    import shutil
+
+    from demo import generate
+
+    home = copied_home
+    clean = Home(tmp_path / "clean")
+    shutil.copytree(home.root, clean.root, symlinks=True)
+    generate(tmp_path / "night2", scale=0.5, seed=7)  # another night's exports: new files
+    folder = tmp_path / "night2" / "zoho"
+    before, loads_before = _published_state(home), len(ledger_rows(home))
+
+    ingest = _salesdw(home, "ingest", "zoho", str(folder))
+    _kill_when(ingest, lambda: len(list((home.ledger / "loads").glob("*.parquet"))) > loads_before, "the first load")
+
+    assert _published_state(home) == before
+    _ledger_is_consistent(home)
+    assert len(ledger_rows(home)) < loads_before + len(list(folder.glob("*.csv"))), "killed part way"
+    again = _salesdw(home, "ingest", "zoho", str(folder))
+    again.communicate()
+    reference = _salesdw(clean, "ingest", "zoho", str(folder))
+    reference.communicate()
+    assert (again.returncode, reference.returncode) == (0, 0)
+    _ledger_is_consistent(home)
+    assert _raw_content(home) == _raw_content(clean)
+
+
+def test_a_raw_file_whose_load_was_never_recorded_is_dropped_and_loaded_once(home: Home, tmp_path: Path):
+    """What a kill between the raw file's rename and its ledger row leaves: the file is loaded
+    again, once, as a clean run would."""
+    export = write_csv(tmp_path / "Deals.csv", [DEALS_HEADER, GOOD_DEAL])
+    [first] = ingest_paths("zoho", [export], home)
+    raw_file = home.raw / "zoho" / "deals" / f"{first.load_id}.parquet"
+    (home.ledger / "loads" / f"{first.load_id}.parquet").unlink()  # the row the kill prevented
+
+    [again] = ingest_paths("zoho", [export], home)
+
+    assert again.status == "loaded" and not raw_file.exists()
+    assert [r["record_id"] for r in raw_rows(home, "zoho", "deals")] == ["zcrm_1"]
+    _ledger_is_consistent(home)
