@@ -145,7 +145,8 @@ def _python(code: str, home: Home):
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
 
 
-def test_a_publish_killed_during_the_export_changes_nothing_bi_sees(copied_home: Home):
+@pytest.mark.parametrize("point", ["sales.duckdb", "marts/*"], ids=["database copy", "parquet export"])
+def test_a_publish_killed_part_way_changes_nothing_bi_sees(copied_home: Home, point: str):
     from orchestration.publish.warehouse import current_version, publish, versions_dir
 
     home = copied_home
@@ -153,8 +154,8 @@ def test_a_publish_killed_during_the_export_changes_nothing_bi_sees(copied_home:
     publish_log = (home.logs / "publish.jsonl").read_text(encoding="utf-8")
     process = _python("from ingestion.settings import Home; from orchestration.publish.warehouse import publish;"
                       " publish(Home.from_env())", home)
-    _kill_when(process, lambda: any(p.parent.parent.name != before_version for p in versions_dir(home).glob("*/marts/*")),
-               "the Parquet export")
+    _kill_when(process, lambda: any(p.relative_to(versions_dir(home)).parts[0] != before_version
+                                    for p in versions_dir(home).glob(f"*/{point}")), point)
 
     assert _published_state(home) == before, "database and export stay the previous ones, together"
     assert current_version(home) == before_version
