@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import secrets
 import shutil
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +19,7 @@ from ingestion.dates import LOCALE_DATES, DatePlan, plan_dates
 from ingestion.detect import ColumnMatch, match_entity
 from ingestion.errors import QuarantineRow, RejectedFile
 from ingestion.ledger import (
-    LoadRecord, drop_unrecorded_loads, file_digest, is_regular, loaded_hashes, record_load, record_quarantine,
+    LoadRecord, file_digest, is_regular, loaded_hashes, record_load, record_quarantine, set_aside_unrecorded_loads,
 )
 from ingestion.profiles import Profile, ProfileError, normalise_header, profiles_for
 from ingestion.progress import ProgressCallback, report, watch_query
@@ -122,7 +123,9 @@ def ingest_paths(
         profiles = [p for p in profiles if p.entity == entity] or _unknown_entity(source, entity)
     ensure_raw_zone(home)  # every shipped entity, so dbt reads a source not loaded yet
     ensure_raw_zone(home, profiles)  # and a user's mapping file's entities
-    drop_unrecorded_loads(home, profiles[0].source, [p.entity for p in profiles])
+    if unrecorded := set_aside_unrecorded_loads(home, profiles[0].source, [p.entity for p in profiles]):
+        print(f"warning: {len(unrecorded)} file(s) of {profiles[0].source} loads killed before their ledger row"
+              f" set aside in {home.root / 'unrecorded'}; their exports load again", file=sys.stderr)
     context = LoadContext(profiles, home, new_batch_id(), full_export, date_format, progress)
     already = loaded_hashes(home, context.source, date_format)
     results = []

@@ -491,9 +491,10 @@ def test_killing_an_ingest_leaves_bi_and_the_ledger_consistent_and_the_next_run_
     assert _raw_content(home) == _raw_content(clean)
 
 
-def test_a_raw_file_whose_load_was_never_recorded_is_dropped_and_loaded_once(home: Home, tmp_path: Path):
-    """What a kill between the raw file's rename and its ledger row leaves: the file is loaded
-    again, once, as a clean run would."""
+def test_a_raw_file_whose_load_was_never_recorded_is_set_aside_and_loaded_once(
+        home: Home, tmp_path: Path, capsys: pytest.CaptureFixture):
+    """What a kill between the raw file's rename and its ledger row leaves: the file is set
+    aside with a warning and loaded again, once, as a clean run would."""
     export = write_csv(tmp_path / "Deals.csv", [DEALS_HEADER, GOOD_DEAL])
     [first] = ingest_paths("zoho", [export], home)
     raw_file = home.raw / "zoho" / "deals" / f"{first.load_id}.parquet"
@@ -502,5 +503,7 @@ def test_a_raw_file_whose_load_was_never_recorded_is_dropped_and_loaded_once(hom
     [again] = ingest_paths("zoho", [export], home)
 
     assert again.status == "loaded" and not raw_file.exists()
+    assert (home.root / "unrecorded" / "raw" / "zoho" / "deals" / raw_file.name).exists()
+    assert "warning: 1 file(s) of zoho loads killed before their ledger row set aside" in capsys.readouterr().err
     assert [r["record_id"] for r in raw_rows(home, "zoho", "deals")] == ["zcrm_1"]
     _ledger_is_consistent(home)
