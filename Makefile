@@ -24,7 +24,8 @@ test: $(STAMP)
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/ingest_throughput.py
-	$(BIN)/python benchmarks/pipeline.py --scale 5
+	$(BIN)/python benchmarks/xlsx_throughput.py
+	$(BIN)/python benchmarks/pipeline.py --scale 2 --scale 6
 
 dagster-dev: $(STAMP)
 	$(BIN)/dagster dev -m orchestration.definitions

@@ -150,12 +150,25 @@ def seen_hashes(home: Home) -> set[str]:
     return {row[0] for row in _query(home.ledger / "loads", "select distinct sha256 from t")}
 
 
+_LOAD_SUMMARY = "loaded_at, source, entity, file_name, status, rows_loaded, rows_quarantined, message"
+
+
 def recent_loads(home: Home, limit: int = 20) -> list[tuple]:
     return _query(
         home.ledger / "loads",
-        "select loaded_at, source, entity, file_name, status, rows_loaded, rows_quarantined, message"
-        " from t order by load_id desc limit ?",
+        f"select {_LOAD_SUMMARY} from t order by load_id desc limit ?",
         [limit],
+    )
+
+
+def loads_since(home: Home, since: str | None) -> list[tuple]:
+    """Every load after an ISO timestamp with offset (all of them when None), newest first.
+    ``loaded_at`` is naive UTC."""
+    return _query(
+        home.ledger / "loads",
+        f"select {_LOAD_SUMMARY} from t where ? is null"
+        " or cast(loaded_at as timestamp) > timezone('UTC', cast(? as timestamptz)) order by load_id desc",
+        [since, since],
     )
 
 

@@ -85,9 +85,14 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 1 if rejected or (args.strict and quarantined) else 0
 
 
-def execute(job_name: str, landing: str | None = None, log_level: str | None = None):
+def execute(job_name: str, landing: str | None = None, log_level: str | None = None, verbose: bool = True):
     """Execute a job of the one `Definitions` in process, on a persistent local instance so
-    that run history and freshness checks survive between runs."""
+    that run history and freshness checks survive between runs.
+
+    Not verbose (the commands' default), dbt's log goes to ``logs/runs/`` and a terminal shows a
+    progress line per phase and a summary at the end."""
+    from orchestration.console import summary, watched_run
+
     home = _home()
     if landing:
         os.environ["SALESDW_LANDING"] = str(Path(landing).resolve())
@@ -105,18 +110,21 @@ def execute(job_name: str, landing: str | None = None, log_level: str | None = N
     else:
         (home.root / "dagster").mkdir(parents=True, exist_ok=True)
         instance = DagsterInstance.local_temp(tempdir=str(home.root / "dagster"))
+    started_at = dt.datetime.now(dt.timezone.utc)
     run_id = make_new_run_id()
     _log_run(home, {"job": job_name, "run_id": run_id, "event": "started"})  # a killed run still shows
     try:
         level = log_level or os.environ.get("SALESDW_LOG_LEVEL", "WARNING")
-        result = defs.resolve_job_def(job_name).execute_in_process(
-            instance=instance,
-            raise_on_error=False,
-            run_config={"loggers": {"console": {"config": {"log_level": level.upper()}}}},
-            run_id=run_id,
-        )
+        with watched_run(home.logs, verbose) as (_, log_path):
+            result = defs.resolve_job_def(job_name).execute_in_process(
+                instance=instance,
+                raise_on_error=False,
+                run_config={"loggers": {"console": {"config": {"log_level": level.upper()}}, "progress": {}}},
+                run_id=run_id,
+            )
     finally:
         instance.dispose()
+    print(summary(result, home, started_at, log_path))
     problems = [
         f"step failed: {e.step_key}: {e.event_specific_data.error.message.strip()[:500]}"
         for e in result.all_events if e.is_step_failure
@@ -136,8 +144,8 @@ def execute(job_name: str, landing: str | None = None, log_level: str | None = N
     return result
 
 
-def run_job(job_name: str, landing: str | None = None, log_level: str | None = None) -> bool:
-    return execute(job_name, landing, log_level).success
+def run_job(job_name: str, landing: str | None = None, log_level: str | None = None, verbose: bool = True) -> bool:
+    return execute(job_name, landing, log_level, verbose).success
 
 
 def _log_run(home: Home, fields: dict) -> None:
@@ -150,13 +158,13 @@ def _log_run(home: Home, fields: dict) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    ok = run_job("nightly", args.landing, args.log_level)
+    ok = run_job("nightly", args.landing, args.log_level, args.verbose)
     print(_outcome(ok))
     return 0 if ok else 1
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    ok = run_job("build", log_level=args.log_level)
+    ok = run_job("build", log_level=args.log_level, verbose=args.verbose)
     print(_outcome(ok))
     return 0 if ok else 1
 
@@ -227,7 +235,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     home = _home()
     args.out = str(home.landing)
     cmd_demo_data(args)
-    ok = run_job("nightly", log_level=args.log_level)
+    ok = run_job("nightly", log_level=args.log_level, verbose=args.verbose)
     if not ok:
         print(_outcome(ok))
         return 1
@@ -261,6 +269,40 @@ def cmd_query(args: argparse.Namespace) -> int:
         return 1
     finally:
         con.close()
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """The HTML KPI report and the Excel pack from the published warehouse."""
+    from reporting import build_reports
+
+    try:
+        as_of = dt.date.fromisoformat(args.as_of) if args.as_of else None
+        files = build_reports(_home(), as_of=as_of, lang=args.lang)
+    except (FileNotFoundError, ValueError) as exc:
+        print(f"salesdw report: {exc}", file=sys.stderr)
+        return 2 if isinstance(exc, ValueError) else 1
+    print(f"report:     {files.html}\nExcel pack: {files.excel}\nlatest:     {files.latest_html}")
+    return 0
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    """Copy the published marts into Postgres, in one transaction."""
+    import psycopg
+
+    from orchestration.dbt.project import ensure_manifest
+    from orchestration.publish.postgres import publish_to_postgres
+
+    try:
+        publication = publish_to_postgres(_home(), args.to, ensure_manifest(), schema=args.schema)
+    except FileNotFoundError as exc:
+        print(f"salesdw publish: {exc}", file=sys.stderr)
+        return 1
+    except psycopg.Error as exc:
+        print(f"salesdw publish: Postgres refused the copy, nothing changed there: {exc}".strip(), file=sys.stderr)
+        return 1
+    rows = sum(publication.tables.values())
+    print(f"{len(publication.tables)} marts ({rows:,} rows) in Postgres schema {publication.schema}")
     return 0
 
 
@@ -299,11 +341,18 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--landing", help="folder with <source>/ subfolders (default $SALESDW_HOME/landing)")
     for command in (build, run, sub.choices["demo"]):
         command.add_argument("--log-level", help="Dagster log level: DEBUG, INFO, WARNING (default $SALESDW_LOG_LEVEL or WARNING)")
+        command.add_argument("--verbose", action="store_true", help="print dbt's whole log (always in $SALESDW_HOME/logs/runs/)")
     status = sub.add_parser("status", help="what was loaded and when, and the last runs")
     status.add_argument("--limit", type=int, default=20)
     query = sub.add_parser("query", help="run one SQL query on the published warehouse (read-only)")
     query.add_argument("sql")
     query.add_argument("--max-rows", type=int, default=40)
+    report = sub.add_parser("report", help="HTML KPI report and Excel pack from the published warehouse")
+    report.add_argument("--as-of", help="report the periods that contain this date (YYYY-MM-DD; default: the data's as-of)")
+    report.add_argument("--lang", choices=["zh", "en"], help="labels (default $SALESDW_REPORT_LANG or zh)")
+    publish = sub.add_parser("publish", help="copy the published marts into Postgres (one transaction)")
+    publish.add_argument("--to", required=True, help="postgresql://user@host:port/database (password from PGPASSWORD or ~/.pgpass)")
+    publish.add_argument("--schema", default="marts", help="target schema (default marts)")
     sub.add_parser("docs", help="generate the dbt docs catalog")
     sub.add_parser("rollback", help="point sales.duckdb and the export back at the previously published version")
     return p
@@ -311,7 +360,8 @@ def parser() -> argparse.ArgumentParser:
 
 COMMANDS = {
     "demo-data": cmd_demo_data, "ingest": cmd_ingest, "build": cmd_build, "run": cmd_run,
-    "status": cmd_status, "demo": cmd_demo, "query": cmd_query, "docs": cmd_docs, "rollback": cmd_rollback,
+    "status": cmd_status, "demo": cmd_demo, "query": cmd_query, "report": cmd_report, "publish": cmd_publish,
+    "docs": cmd_docs, "rollback": cmd_rollback,
 }
 
 

@@ -16,6 +16,14 @@ DEMO_SCALE = 1.0
 DEMO_SEED = 42
 
 
+def documented_kpi_queries() -> list[str]:
+    """The select statements of docs/kpi_queries.md, the questions every BI path must answer."""
+    import re
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "kpi_queries.md").read_text(encoding="utf-8")
+    return re.findall(r"```sql\n(.*?)```", text, re.S)
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """A run that collected no test is a broken suite, not a pass (pytest's exit code 5)."""
     if exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED:

@@ -13,6 +13,8 @@ import duckdb
 import pandas as pd
 import pytest
 
+from tests.conftest import documented_kpi_queries
+
 pytestmark = pytest.mark.slow
 
 MONEY_TOLERANCE = 0.05  # CNY: the warehouse rounds each line to 4 decimals
@@ -279,11 +281,7 @@ def test_decomposed_months_add_up_to_their_quarter(marts):
 
 def test_documented_queries_answer_from_one_mart(marts):
     """docs/kpi_queries.md: every query runs on the published warehouse and returns rows."""
-    import re
-    from pathlib import Path
-
-    text = (Path(__file__).resolve().parents[1] / "docs" / "kpi_queries.md").read_text(encoding="utf-8")
-    queries = re.findall(r"```sql\n(.*?)```", text, re.S)
+    queries = documented_kpi_queries()
     assert len(queries) >= 12
     for query in queries:
         assert len(marts(query)) > 0, query

@@ -3,6 +3,7 @@ write-audit-publish, the schedule and the sensors."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import duckdb
@@ -236,3 +237,21 @@ def test_cli_usage_error_exits_2():
     with pytest.raises(SystemExit) as exit_info:
         main(["no-such-command"])
     assert exit_info.value.code == 2
+
+
+def test_build_job_runs_on_the_multiprocess_executor(copied_home: Home, tmp_path: Path):
+    """As the daemon or the UI launch it: each step in its own process, the result published."""
+    import subprocess
+    import sys
+
+    dagster = Path(sys.executable).with_name("dagster")
+    env = {**os.environ, "SALESDW_HOME": str(copied_home.root), "DAGSTER_HOME": str(tmp_path / "dagster_home")}
+    (tmp_path / "dagster_home").mkdir()
+    before = copied_home.logs.joinpath("publish.jsonl").read_text(encoding="utf-8").count("\n")
+    done = subprocess.run([str(dagster), "job", "execute", "-m", "orchestration.definitions", "-j", "build"],
+                          env=env, capture_output=True, text=True, timeout=900)
+    log = done.stdout + done.stderr
+    assert done.returncode == 0, log[-3000:]
+    assert "Executing steps using multiprocess executor" in log
+    assert 'Executing step "salesdw_dbt_assets" in subprocess' in log
+    assert copied_home.logs.joinpath("publish.jsonl").read_text(encoding="utf-8").count("\n") == before + 1

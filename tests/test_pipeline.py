@@ -1,6 +1,7 @@
 """The walking skeleton end to end: demo exports → ingestion → Dagster job (dbt build, checks,
 publish) → published warehouse, compared with the demo generator's own records."""
 
+import re
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -50,9 +51,11 @@ def test_revenue_by_source_system(published: Home, demo_truth):
         assert float(actual[system]) == pytest.approx(value, abs=0.01)
 
 
-def test_a_second_run_gives_the_same_warehouse(published: Home, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def test_a_second_run_gives_the_same_warehouse(published: Home, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys):
+    """`salesdw run` again on the same exports: the same marts, and a run a person can follow —
+    a summary instead of dbt's log, which goes to logs/runs/."""
     from demo import generate
-    from orchestration.cli import run_job
+    from orchestration.cli import main
 
     root = tmp_path / "again"
     shutil.copytree(published.root, root, symlinks=True, ignore=shutil.ignore_patterns("dagster"))
@@ -60,8 +63,16 @@ def test_a_second_run_gives_the_same_warehouse(published: Home, tmp_path: Path, 
     home = Home(root)
     before = _snapshot(home)
     generate(home.landing, scale=DEMO_SCALE, seed=DEMO_SEED)
-    assert run_job("nightly")
+    capsys.readouterr()
+    assert main(["run"]) == 0
     assert _snapshot(home) == before
+    printed = capsys.readouterr().out
+    assert "START sql" not in printed and "PASS" not in printed, "dbt's log goes to the log file"
+    assert re.search(r"^  dbt +\d+ built, [1-9]\d* tests passed, 0 warned, 0 failed", printed, re.M), printed
+    assert re.search(r"^  files +0 loaded, 0 rejected, 0 rows quarantined$", printed, re.M), "every file was loaded before"
+    assert re.search(r"^  marts +.*fct_order_lines [\d,]+", printed, re.M | re.S)
+    [log] = re.findall(r"^  log +(\S+)", printed, re.M)
+    assert "START sql table model" in Path(log).read_text(encoding="utf-8")
 
 
 def test_property_incidents_of_both_crms_are_counted(published: Home, demo_truth):
