@@ -31,6 +31,9 @@ def detect_encoding(path: Path) -> str:
         try:
             with path.open("rb") as fh:
                 while chunk := fh.read(1 << 22):
+                    if (nul := chunk.find(b"\x00")) >= 0:  # no text export holds one
+                        raise RejectedFile(f"binary content, not a text export (a NUL byte at byte {offset + nul});"
+                                           " if it is a UTF-16 text export, save it as UTF-8 CSV")
                     # ASCII reads the same in both; checking for it is ten times cheaper than decoding
                     if not (chunk.isascii() and decoder.getstate()[0] == b""):
                         decoder.decode(chunk)

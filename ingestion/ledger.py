@@ -82,6 +82,25 @@ def record_load(home: Home, record: LoadRecord) -> None:
     _write_atomic(pa.Table.from_pylist([asdict(record)]), home.ledger / "loads" / f"{record.load_id}.parquet")
 
 
+def set_aside_unrecorded_loads(home: Home, source: str, entities: list[str]) -> list[Path]:
+    """Raw and quarantine files of a load that has no ledger row: the load was killed between
+    moving its Parquet file in and writing its row, so it never happened. They move to
+    ``unrecorded/`` (kept, outside what dbt and the ledger read; a warning counts them) and the
+    file loads again once, as in a clean run, not twice. Only the call's own entities are
+    looked at (one writer per entity: the writer lock)."""
+    recorded = {p.stem for p in (home.ledger / "loads").glob("*.parquet")}
+    moved = []
+    for entity in entities:
+        for zone in (home.raw, home.quarantine):
+            for path in (zone / source / entity).glob("[!_]*.parquet"):
+                if path.stem not in recorded:
+                    target = home.root / "unrecorded" / zone.name / source / entity / path.name
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    path.replace(target)
+                    moved.append(target)
+    return moved
+
+
 def record_quarantine(home: Home, record: LoadRecord, rows: list[QuarantineRow]) -> Path | None:
     if not rows:
         return None

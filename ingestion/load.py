@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import secrets
 import shutil
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -19,7 +20,9 @@ from ingestion.deletions import count_deletions, max_delete_share
 from ingestion.detect import ColumnMatch, match_entity
 from ingestion.duplicate_keys import quarantine_duplicate_keys
 from ingestion.errors import QuarantineRow, RejectedFile
-from ingestion.ledger import LoadRecord, file_digest, is_regular, loaded_hashes, record_load, record_quarantine
+from ingestion.ledger import (
+    LoadRecord, file_digest, is_regular, loaded_hashes, record_load, record_quarantine, set_aside_unrecorded_loads,
+)
 from ingestion.profiles import Profile, ProfileError, normalise_header, profiles_for
 from ingestion.progress import ProgressCallback, report, watch_query
 from ingestion.raw_zone import ensure_raw_zone, entity_dir
@@ -132,6 +135,9 @@ def ingest_paths(
         profiles = [p for p in profiles if p.entity == entity] or _unknown_entity(source, entity)
     ensure_raw_zone(home)  # every shipped entity, so dbt reads a source not loaded yet
     ensure_raw_zone(home, profiles)  # and a user's mapping file's entities
+    if unrecorded := set_aside_unrecorded_loads(home, profiles[0].source, [p.entity for p in profiles]):
+        print(f"warning: {len(unrecorded)} file(s) of {profiles[0].source} loads killed before their ledger row"
+              f" set aside in {home.root / 'unrecorded'}; their exports load again", file=sys.stderr)
     context = LoadContext(profiles, home, new_batch_id(), full_export, accept_deletions, date_format, progress)
     already = loaded_hashes(home, context.source, date_format)
     results: list[FileResult] = []

@@ -127,14 +127,14 @@ def test_corrupted_raw_table_blocks_publish(copied_home: Home):
     before_bytes = copied_home.published_db.read_bytes()
     deals = copied_home.raw / "zoho" / "deals"
     newest = sorted(p for p in deals.glob("*.parquet") if not p.name.startswith("_"))[-1]
-    corrupted = deals / "99999999T999999999999-corrupt-0000.parquet"
+    corrupted = newest.with_name("corrupted.tmp")  # a recorded load whose file went bad in place
     con = duckdb.connect()
     con.execute(
-        f"copy (select * replace (cast(null as varchar) as record_id, "
-        f"'99999999T999999999999-corrupt' as _batch_id) from read_parquet('{newest.as_posix()}')) "
+        f"copy (select * replace (cast(null as varchar) as record_id) from read_parquet('{newest.as_posix()}')) "
         f"to '{corrupted.as_posix()}' (format parquet)"
     )
     con.close()
+    corrupted.replace(newest)
     result = execute("nightly")
     assert not result.success
     failed = [c for c in result.get_asset_check_evaluations() if not c.passed]

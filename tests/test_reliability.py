@@ -3,6 +3,7 @@ end, PII masked for BI, symlinks refused — each protection tried for real."""
 
 from __future__ import annotations
 
+import json
 import zipfile
 from pathlib import Path
 
@@ -144,7 +145,8 @@ def _python(code: str, home: Home):
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
 
 
-def test_a_publish_killed_during_the_export_changes_nothing_bi_sees(copied_home: Home):
+@pytest.mark.parametrize("point", ["sales.duckdb", "marts/*"], ids=["database copy", "parquet export"])
+def test_a_publish_killed_part_way_changes_nothing_bi_sees(copied_home: Home, point: str):
     from orchestration.publish.warehouse import current_version, publish, versions_dir
 
     home = copied_home
@@ -152,8 +154,8 @@ def test_a_publish_killed_during_the_export_changes_nothing_bi_sees(copied_home:
     publish_log = (home.logs / "publish.jsonl").read_text(encoding="utf-8")
     process = _python("from ingestion.settings import Home; from orchestration.publish.warehouse import publish;"
                       " publish(Home.from_env())", home)
-    _kill_when(process, lambda: any(p.parent.parent.name != before_version for p in versions_dir(home).glob("*/marts/*")),
-               "the Parquet export")
+    _kill_when(process, lambda: any(p.relative_to(versions_dir(home)).parts[0] != before_version
+                                    for p in versions_dir(home).glob(f"*/{point}")), point)
 
     assert _published_state(home) == before, "database and export stay the previous ones, together"
     assert current_version(home) == before_version
@@ -370,3 +372,138 @@ def test_killing_a_build_during_dbt_kills_dbt_leaves_bi_unchanged_and_the_next_b
     out, err = again.communicate()
     assert again.returncode == 0, err
     assert _snapshot(home) == marts, "the next build publishes what a clean one does"
+
+
+# --- what held, kept held --------------------------------------------------------------------------
+
+def test_a_header_written_as_sql_is_only_a_bad_name(home: Home, tmp_path: Path):
+    hostile = 'amount"; drop table x; --'
+    export = write_csv(tmp_path / "Deals.csv", [DEALS_HEADER + [hostile], GOOD_DEAL + ["1"]])
+
+    [result] = ingest_paths("zoho", [export], home)
+
+    assert (result.status, result.rows_loaded, result.columns_extra) == ("loaded", 1, [hostile])
+    [row] = raw_rows(home, "zoho", "deals")
+    assert row["record_id"] == "zcrm_1" and json.loads(row["_extra"]) == {hostile: "1"}
+
+
+def test_a_mapping_file_with_a_python_tag_is_refused_unrun(home: Home, tmp_path: Path):
+    from ingestion.profiles import ProfileError
+
+    witness = tmp_path / "ran"
+    mapping = tmp_path / "evil.yml"
+    mapping.write_text(f"source: !!python/object/apply:os.system ['touch {witness}']\nentities: {{}}\n", encoding="utf-8")
+    export = write_csv(tmp_path / "Deals.csv", [DEALS_HEADER, GOOD_DEAL])
+
+    with pytest.raises(ProfileError, match="python/object"):
+        ingest_paths(str(mapping), [export], home)
+    assert not witness.exists()
+
+
+def test_binary_garbage_named_csv_is_rejected_with_a_clear_message(home: Home, tmp_path: Path):
+    import random
+
+    export = tmp_path / "Deals.csv"
+    noise = random.Random(14)
+    export.write_bytes(bytes(noise.randrange(256) for _ in range(8192)))
+
+    [result] = ingest_paths("zoho", [export], home)
+
+    assert result.status == "rejected"
+    assert result.message.startswith(f"{export}: binary content, not a text export (a NUL byte at byte ")
+
+
+def test_a_5_mb_cell_is_quarantined_and_the_rest_of_the_file_loads(home: Home, tmp_path: Path):
+    export = write_csv(tmp_path / "Deals.csv", [
+        DEALS_HEADER, GOOD_DEAL, ["zcrm_2", "x" * 5_000_000, *GOOD_DEAL[2:]], ["zcrm_3", *GOOD_DEAL[1:]]])
+
+    [result] = ingest_paths("zoho", [export], home)
+
+    assert (result.status, result.rows_loaded, result.rows_quarantined) == ("loaded", 2, 1)
+    [q] = result.quarantine
+    assert (q.row, q.column) == (3, "(row)") and q.reason.startswith("unreadable CSV row: Maximum line size")
+    assert len(q.raw_value) < 100_000, "the quarantine keeps a bounded excerpt, not the 5 MB"
+    assert [r["record_id"] for r in raw_rows(home, "zoho", "deals")] == ["zcrm_1", "zcrm_3"]
+
+
+def test_a_webhook_token_never_reaches_a_log_even_when_the_webhook_is_down(
+        home: Home, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture):
+    import socket
+
+    from orchestration.automation.sensors import write_alert
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    token = "s3cr3t-t0ken-14"
+    monkeypatch.setenv("SALESDW_ALERT_WEBHOOK", f"http://127.0.0.1:{port}/hook?access_token={token}")
+
+    write_alert(home, "run 1 of nightly failed: step ingest_zoho: Deals.csv rejected")
+
+    printed = capsys.readouterr()
+    assert "alert webhook unreachable" in printed.err
+    logged = "".join(p.read_text(encoding="utf-8") for p in home.logs.rglob("*") if p.is_file())
+    assert "Deals.csv rejected" in logged
+    assert token not in logged + printed.out + printed.err
+
+
+def _raw_content(home: Home) -> dict[str, tuple]:
+    """Rows of every raw entity without what differs between two loads of the same files."""
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        content = {}
+        for folder in sorted(p for p in home.raw.glob("*/*") if any(p.glob("[!_]*.parquet"))):
+            content[f"{folder.parent.name}/{folder.name}"] = con.execute(
+                f"select count(*), sum(hash(columns(* exclude (_load_id, _batch_id, _loaded_at))::varchar))"
+                f" from (select * from read_parquet('{folder.as_posix()}/[!_]*.parquet', union_by_name = true))").fetchone()
+        return content
+    finally:
+        con.close()
+
+
+def test_killing_an_ingest_leaves_bi_and_the_ledger_consistent_and_the_next_run_equals_a_clean_one(
+        copied_home: Home, tmp_path: Path):
+    import shutil
+
+    from demo import generate
+
+    home = copied_home
+    clean = Home(tmp_path / "clean")
+    shutil.copytree(home.root, clean.root, symlinks=True)
+    generate(tmp_path / "night2", scale=0.5, seed=7)  # another night's exports: new files
+    folder = tmp_path / "night2" / "zoho"
+    before, loads_before = _published_state(home), len(ledger_rows(home))
+
+    ingest = _salesdw(home, "ingest", "zoho", str(folder))
+    _kill_when(ingest, lambda: len(list((home.ledger / "loads").glob("*.parquet"))) > loads_before, "the first load")
+
+    assert _published_state(home) == before
+    _ledger_is_consistent(home)
+    assert len(ledger_rows(home)) < loads_before + len(list(folder.glob("*.csv"))), "killed part way"
+    again = _salesdw(home, "ingest", "zoho", str(folder))
+    again.communicate()
+    reference = _salesdw(clean, "ingest", "zoho", str(folder))
+    reference.communicate()
+    assert (again.returncode, reference.returncode) == (0, 0)
+    _ledger_is_consistent(home)
+    assert _raw_content(home) == _raw_content(clean)
+
+
+def test_a_raw_file_whose_load_was_never_recorded_is_set_aside_and_loaded_once(
+        home: Home, tmp_path: Path, capsys: pytest.CaptureFixture):
+    """What a kill between the raw file's rename and its ledger row leaves: the file is set
+    aside with a warning and loaded again, once, as a clean run would."""
+    export = write_csv(tmp_path / "Deals.csv", [DEALS_HEADER, GOOD_DEAL])
+    [first] = ingest_paths("zoho", [export], home)
+    raw_file = home.raw / "zoho" / "deals" / f"{first.load_id}.parquet"
+    (home.ledger / "loads" / f"{first.load_id}.parquet").unlink()  # the row the kill prevented
+
+    [again] = ingest_paths("zoho", [export], home)
+
+    assert again.status == "loaded" and not raw_file.exists()
+    assert (home.root / "unrecorded" / "raw" / "zoho" / "deals" / raw_file.name).exists()
+    assert "warning: 1 file(s) of zoho loads killed before their ledger row set aside" in capsys.readouterr().err
+    assert [r["record_id"] for r in raw_rows(home, "zoho", "deals")] == ["zcrm_1"]
+    _ledger_is_consistent(home)

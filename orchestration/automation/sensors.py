@@ -8,6 +8,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import sys
 import urllib.request
 from pathlib import Path
 
@@ -58,7 +59,14 @@ def write_alert(home: Home, message: str) -> Path:
     webhook = os.environ.get("SALESDW_ALERT_WEBHOOK")
     if webhook:
         request = urllib.request.Request(webhook, data=json.dumps(entry).encode(), headers={"Content-Type": "application/json"})
-        urllib.request.urlopen(request, timeout=10)  # noqa: S310 — the operator's own endpoint
+        try:
+            urllib.request.urlopen(request, timeout=10)  # noqa: S310 — the operator's own endpoint
+        except (OSError, ValueError) as exc:
+            # A webhook that is down must not hide the failure it reports: the alert is in
+            # alerts.log already and the run is still recorded. The URL may carry a token: the
+            # warning names the cause only.
+            cause = getattr(exc, "reason", None) or type(exc).__name__
+            print(f"warning: alert webhook unreachable ({cause}); the alert is in {path}", file=sys.stderr)
     return path
 
 
