@@ -21,7 +21,8 @@ def _previous_publish(logs: Path) -> str | None:
     if not path.exists():
         return None
     entries = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return entries[-2]["published_at"] if len(entries) >= 2 else None
+    publishes = [e["published_at"] for e in entries if "published_at" in e]  # rollbacks carry none
+    return publishes[-2] if len(publishes) >= 2 else None
 
 
 def _newest_run_results(logs: Path) -> dict | None:
