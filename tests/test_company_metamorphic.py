@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -184,7 +185,7 @@ def test_a_change_that_must_not_change_any_published_figure(name: str, company_l
     variant, ignore = built_variants[name], VARIANTS[name][1]
 
     assert variant.built, variant.output
-    assert "rejected" not in variant.output and "quarantined: " not in variant.output, variant.output
+    assert not re.search(r"^rejected ", variant.output, re.M) and "quarantined: " not in variant.output, variant.output
     assert differing(company_loaded, variant, ignore) == {}
 
 
