@@ -106,7 +106,7 @@ def execute(job_name: str, landing: str | None = None, log_level: str | None = N
 
     from ingestion.raw_zone import ensure_raw_zone
     from orchestration.dbt.warnings import build_warnings
-    from orchestration.automation.sensors import write_alert
+    from orchestration.automation.sensors import failure_alert, root_cause, write_alert
     from orchestration.definitions import defs
     from orchestration.publish.assets import PUBLISHED_KEY
 
@@ -146,7 +146,10 @@ def execute(job_name: str, landing: str | None = None, log_level: str | None = N
         print(warning, file=sys.stderr)
     if not result.success:
         # In process there is no daemon to run the run-failure sensor: alert here instead.
-        write_alert(home, f"run {result.run_id} of {job_name} failed: " + "; ".join(problems)[:2000])
+        failed_steps = [(e.step_key, root_cause(e.event_specific_data.error)) for e in result.all_events if e.is_step_failure]
+        failed_checks = [(f"check {c.asset_key.to_user_string()} {c.check_name}", "failed")
+                         for c in result.get_asset_check_evaluations() if not c.passed and c.severity != AssetCheckSeverity.WARN]
+        write_alert(home, failure_alert(home, result.run_id, job_name, failed_steps + failed_checks, started_at.isoformat()))
     published = [e.materialization.metadata["version"].value for e in result.get_asset_materialization_events()
                  if e.asset_key == PUBLISHED_KEY]
     _log_run(home, {"job": job_name, "run_id": run_id, "event": "finished", "success": result.success,

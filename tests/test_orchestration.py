@@ -188,6 +188,7 @@ def test_run_failure_sensor_writes_an_alert(home: Home):
     run_failure_alert(context)
     alert = (home.logs / "alerts.log").read_text(encoding="utf-8")
     assert result.run_id in alert and "failing" in alert
+    assert "failed steps: broken: RuntimeError: export share unreachable" in alert, alert
 
 
 def test_alert_is_posted_to_the_configured_webhook(home: Home, monkeypatch: pytest.MonkeyPatch):
@@ -255,3 +256,16 @@ def test_build_job_runs_on_the_multiprocess_executor(copied_home: Home, tmp_path
     assert "Executing steps using multiprocess executor" in log
     assert 'Executing step "salesdw_dbt_assets" in subprocess' in log
     assert copied_home.logs.joinpath("publish.jsonl").read_text(encoding="utf-8").count("\n") == before + 1
+
+
+def test_an_alert_names_the_failed_step_and_the_rejected_files(home: Home, tmp_path: Path):
+    from orchestration.automation.sensors import failure_alert
+
+    started = "2000-01-01T00:00:00+00:00"
+    garbage = tmp_path / "Deals.csv"
+    garbage.write_bytes(b"\x00\x01binary\x00")
+    [result] = ingest_paths("zoho", [garbage], home)
+    assert result.status == "rejected"
+    text = failure_alert(home, "r1", "nightly", [("salesdw_dbt_assets", "dbt build failed")], started)
+    assert text.startswith("run r1 of nightly failed; failed steps: salesdw_dbt_assets: dbt build failed")
+    assert "rejected files: Deals.csv: " in text

@@ -70,6 +70,35 @@ def write_alert(home: Home, message: str) -> Path:
     return path
 
 
+def root_cause(error) -> str:
+    """The innermost message of a Dagster error (the user's exception, not Dagster's wrapper)."""
+    while error is not None and getattr(error, "cause", None) is not None:
+        error = error.cause
+    return (error.message if error is not None else "").strip()
+
+
+def failure_alert(home: Home, run_id: str, job: str, failed_steps: list[tuple[str, str]], started_at: str | None) -> str:
+    """What an alert says: the run, each failed step with its error, and each file the run's
+    ingest rejected with its reason — what a person on call needs to start."""
+    from ingestion.ledger import loads_since
+
+    parts = [f"{step}: {message.strip()[:300]}" for step, message in failed_steps]
+    rejected = [f"{name}: {message[:300]}" for _, _, _, name, status, _, _, message in loads_since(home, started_at)
+                if status == "rejected"]
+    text = f"run {run_id} of {job} failed"
+    text += "; failed steps: " + " | ".join(parts) if parts else ""
+    text += "; rejected files: " + " | ".join(rejected) if rejected else ""
+    return text[:4000]
+
+
 @run_failure_sensor(default_status=DefaultSensorStatus.RUNNING)
 def run_failure_alert(context: RunFailureSensorContext):
-    write_alert(Home.from_env(), f"run {context.dagster_run.run_id} of {context.dagster_run.job_name} failed: {context.failure_event.message}")
+    run = context.dagster_run
+    record = context.instance.get_run_record_by_id(run.run_id)
+    started = record.start_time if record and record.start_time else None
+    steps = [(event.step_key or "", root_cause(event.step_failure_data.error)) for event in context.get_step_failure_events()]
+    home = Home.from_env()
+    write_alert(home, failure_alert(
+        home, run.run_id, run.job_name, steps or [("run", context.failure_event.message or "")],
+        dt.datetime.fromtimestamp(started, dt.timezone.utc).isoformat() if started else None,
+    ))
