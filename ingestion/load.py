@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ingestion.archives import unpack
 from ingestion.dates import LOCALE_DATES, DatePlan, plan_dates
 from ingestion.deletions import count_deletions, max_delete_share
 from ingestion.detect import ColumnMatch, match_entity
@@ -34,7 +35,7 @@ from ingestion.typing_pass import (
 )
 from ingestion.unpivot import unpivot
 
-EXPORT_SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".json"}
+EXPORT_SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".json", ".zip"}
 # A file without its entity's modified-time column (an optional audit column): the newest load wins.
 LOAD_ORDER = "load order"
 SOURCE_ALIASES = {"zoho-api": "zoho", "targets": "sheets", "market": "sheets"}
@@ -143,8 +144,10 @@ def ingest_paths(
     results: list[FileResult] = []
     records: dict[str, LoadRecord] = {}
     try:
-        for index, path in enumerate(expand_paths(Path(p) for p in paths)):
-            result, record = _ingest_file(path, context, f"{context.batch_id}-{index:04d}", already)
+        for index, (path, refused) in enumerate(_unpacked(expand_paths(Path(p) for p in paths), context)):
+            load_id = f"{context.batch_id}-{index:04d}"
+            result, record = (_refused(path, context, load_id, refused) if refused
+                              else _ingest_file(path, context, load_id, already))
             if result.status == "loaded" and result.sha256 and result.load_id:
                 already[result.sha256] = result.load_id  # a copy later in the same call is a repeat too
                 records[result.load_id] = record
@@ -154,6 +157,28 @@ def ingest_paths(
     finally:
         shutil.rmtree(context.tmp_dir, ignore_errors=True)
     return results
+
+
+def _unpacked(paths: Iterable[Path], context: LoadContext) -> Iterator[tuple[Path, str | None]]:
+    """Files as they come, a ZIP archive's members in its place (:mod:`ingestion.archives`),
+    each with None; an archive refused comes with the reason, to be a rejected file of its own."""
+    for number, path in enumerate(paths):
+        if path.suffix.lower() != ".zip" or not is_regular(path):
+            yield path, None
+            continue
+        try:
+            members = unpack(path, context.tmp_dir / "archives" / f"{number:04d}" / path.name)
+        except RejectedFile as exc:
+            yield path, str(exc)
+            continue
+        yield from ((member, None) for member in members)
+
+
+def _refused(path: Path, context: LoadContext, load_id: str, reason: str) -> tuple[FileResult, LoadRecord]:
+    """A file refused before anything of it is read: a ledger row with its reason."""
+    digest = file_digest(path)
+    result = FileResult(path, context.source, "rejected", load_id=load_id, sha256=digest, message=f"{path}: {reason}")
+    return result, _record(path, context, result, None, digest, dt.datetime.now(dt.timezone.utc).replace(tzinfo=None))
 
 
 def _guard_deletions(context: LoadContext, results: list[FileResult], records: dict[str, LoadRecord]) -> None:
@@ -199,9 +224,7 @@ def _ingest_file(path: Path, context: LoadContext, load_id: str, already: dict[s
     digest = file_digest(path)
     if not is_regular(path):
         what = "a symbolic link" if path.is_symlink() else "not a regular file"
-        result = FileResult(path, context.source, "rejected", load_id=load_id, sha256=digest,
-                            message=f"{path}: {what}; refused, not read (put the export file itself in the folder)")
-        return result, _record(path, context, result, None, digest, dt.datetime.now(dt.timezone.utc).replace(tzinfo=None))
+        return _refused(path, context, load_id, f"{what}; refused, not read (put the export file itself in the folder)")
     if digest in already:
         message = f"{path.name}: already loaded (load {already[digest]}), nothing changed"
         return FileResult(path, context.source, "skipped", load_id=already[digest], message=message, sha256=digest), None

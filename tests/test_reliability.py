@@ -25,18 +25,18 @@ def _wide_deals(path: Path, extra: int) -> Path:
 
 # --- 1. one bad file never fails the night -------------------------------------------------------
 
-def test_a_file_too_wide_and_a_zip_are_rejected_and_the_good_file_loads(home: Home, tmp_path: Path):
+def test_a_file_too_wide_and_an_unsafe_zip_are_rejected_and_the_good_file_loads(home: Home, tmp_path: Path):
     wide = _wide_deals(tmp_path / "Deals_wide.csv", 10_000)
     archive = tmp_path / "Deals.zip"
     with zipfile.ZipFile(archive, "w") as zf:
-        zf.writestr("Deals.csv", "Record Id,Deal Name\n")
+        zf.writestr("../Deals.csv", "Record Id,Deal Name\n")
     good = write_csv(tmp_path / "Deals.csv", [DEALS_HEADER, GOOD_DEAL])
 
     results = ingest_paths("zoho", [wide, archive, good], home)
 
     assert [r.status for r in results] == ["rejected", "rejected", "loaded"]
     assert results[0].message == f"{wide}: at least 3706 columns, more than the limit of 1000 (setting SALESDW_MAX_COLUMNS)"
-    assert results[1].message == f"{archive}: a ZIP archive, not an XLSX workbook: unpack it and load the export files inside"
+    assert results[1].message == f"{archive}: member '../Deals.csv' points outside the archive; refused, nothing unpacked"
     assert [r["record_id"] for r in raw_rows(home, "zoho", "deals")] == ["zcrm_1"]
     assert [(e["file_name"], e["status"]) for e in ledger_rows(home)] == [
         ("Deals_wide.csv", "rejected"), ("Deals.zip", "rejected"), ("Deals.csv", "loaded")]
