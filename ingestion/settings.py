@@ -11,6 +11,8 @@ DEFAULT_TIMEZONE = "Asia/Shanghai"
 # Zoho and Salesforce exports of a fully customised module stay under a few hundred columns; a
 # file far wider is not an export, and typing it would exhaust DuckDB's memory.
 DEFAULT_MAX_COLUMNS = 1000
+DEFAULT_MAX_CELL_CHARS = 100_000
+DEFAULT_MAX_ROWS = 50_000_000
 
 
 @dataclass(frozen=True)
@@ -68,3 +70,13 @@ def source_timezone() -> str:
 def max_columns() -> int:
     """Columns a file may have (``SALESDW_MAX_COLUMNS``); a wider file is rejected before it is typed."""
     return int(os.environ.get("SALESDW_MAX_COLUMNS", DEFAULT_MAX_COLUMNS))
+
+
+def max_cell_chars() -> int:
+    """Characters a text cell may hold (``SALESDW_MAX_CELL_CHARS``); a longer one quarantines its row."""
+    return int(os.environ.get("SALESDW_MAX_CELL_CHARS", DEFAULT_MAX_CELL_CHARS))
+
+
+def max_rows() -> int:
+    """Rows a file may have (``SALESDW_MAX_ROWS``); a longer file is rejected whole."""
+    return int(os.environ.get("SALESDW_MAX_ROWS", DEFAULT_MAX_ROWS))

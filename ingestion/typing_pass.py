@@ -20,9 +20,10 @@ import pyarrow.parquet as pq
 
 from ingestion.dates import DatePlan
 from ingestion.detect import ColumnMatch
-from ingestion.errors import QuarantineRow
+from ingestion.errors import QuarantineRow, RejectedFile
 from ingestion.profiles import Profile
 from ingestion.raw_zone import arrow_schema
+from ingestion.settings import max_rows
 from ingestion.source_table import SourceTable
 from ingestion.sql import quote
 from ingestion.typing_sql import TypedColumn, typed_column
@@ -121,8 +122,11 @@ def type_and_write(table: SourceTable, profile: Profile, match: ColumnMatch, typ
     # no dictionary pages and no min/max statistics: writing them cost twice the rest of the
     # file, and without them zstd makes the file smaller still (dbt reads raw files whole)
     with pq.ParquetWriter(target, schema, compression="zstd", use_dictionary=False, write_statistics=False) as writer:
+        limit = max_rows()
         for batch in reader:
             size = batch.num_rows
+            if position + size > limit:
+                raise RejectedFile(f"more than {limit:,} rows (setting SALESDW_MAX_ROWS): split the export")
             rows = batch.column("_row") if table.numbered else table.row_numbers(position, size)
             position += size
             columns = {**{n: batch.column(n) for n in batch.schema.names}, "_row": rows, "_source_row": rows,
@@ -145,6 +149,9 @@ def type_and_write(table: SourceTable, profile: Profile, match: ColumnMatch, typ
     return PassCounts(records, loaded, records - loaded)
 
 
+QUARANTINE_EXCERPT = 1000
+
+
 def quarantine_rows(table: SourceTable, match: ColumnMatch, typed: dict[str, TypedColumn], file_name: str) -> list[QuarantineRow]:
     """Each failed check of each row in ``bad``, with the cell as the file has it."""
     failures = []
@@ -152,7 +159,9 @@ def quarantine_rows(table: SourceTable, match: ColumnMatch, typed: dict[str, Typ
         position = match.index.get(name)
         label = table.column_labels.get(position) or quote(table.headers[position] if position is not None else name)
         for condition, reason in column.checks:
-            failures.append(f"select _row, {label}, {raw_cell(match, name)}, {reason} from bad where {condition}")
+            # the quarantine keeps an excerpt of the cell: a 5 MB cell is not copied into the ledger
+            failures.append(f"select _row, {label}, left({raw_cell(match, name)}, {QUARANTINE_EXCERPT}), {reason}"
+                            f" from bad where {condition}")
     if not failures:
         return []
     # `union`, not `union all`: a wide row unpivoted into months fails an input check once per month

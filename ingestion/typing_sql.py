@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from ingestion.dates import DatePlan
 from ingestion.profiles import ColumnSpec
+from ingestion.settings import max_cell_chars
 from ingestion.sql import quote
 
 SQL_TYPES = {
@@ -77,6 +78,8 @@ def typed_column(spec: ColumnSpec, raw: str, dates: DatePlan, timezone: str) -> 
     checks: list[tuple[str, str]] = []
     if kind in ("id", "text"):
         expression = value
+        limit = max_cell_chars()
+        checks.append((f"length({name}) > {limit}", quote(f"longer than {limit:,} characters (setting SALESDW_MAX_CELL_CHARS)")))
         if spec.pattern:
             checks.append((f"not regexp_full_match({name}, {quote(spec.pattern)})", quote(f"does not match {spec.pattern}")))
     elif kind == "int":

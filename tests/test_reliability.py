@@ -12,7 +12,7 @@ import pytest
 
 from ingestion import ingest_paths
 from ingestion.settings import Home
-from tests.fixtures.ingestion.builders import ledger_rows, raw_rows, write_csv
+from tests.fixtures.ingestion.builders import ledger_rows, raw_rows, write_csv, write_xlsx
 
 DEALS_HEADER = ["Record Id", "Deal Name", "Amount", "Closing Date", "Stage", "Probability (%)", "Modified Time"]
 GOOD_DEAL = ["zcrm_1", "Good deal", "1,000", "03/15/2024", "Qualification", "10", "2024-03-15 10:00:00"]
@@ -424,6 +424,26 @@ def test_a_5_mb_cell_is_quarantined_and_the_rest_of_the_file_loads(home: Home, t
     assert (q.row, q.column) == (3, "(row)") and q.reason.startswith("unreadable CSV row: Maximum line size")
     assert len(q.raw_value) < 100_000, "the quarantine keeps a bounded excerpt, not the 5 MB"
     assert [r["record_id"] for r in raw_rows(home, "zoho", "deals")] == ["zcrm_1", "zcrm_3"]
+
+
+def test_cell_size_and_rows_per_file_are_limited_by_settings(home: Home, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """An XLSX cell (up to 32,767 characters) has no line length to stop it: SALESDW_MAX_CELL_CHARS quarantines its row
+    (keeping an excerpt); SALESDW_MAX_ROWS rejects a file too long to be an export."""
+    monkeypatch.setenv("SALESDW_MAX_CELL_CHARS", "10000")
+    export = write_xlsx(tmp_path / "Deals.xlsx", [
+        DEALS_HEADER, GOOD_DEAL, ["zcrm_2", "y" * 30_000, *GOOD_DEAL[2:]], ["zcrm_3", *GOOD_DEAL[1:]]])
+    [result] = ingest_paths("zoho", [export], home)
+    assert (result.status, result.rows_loaded, result.rows_quarantined) == ("loaded", 2, 1)
+    [q] = result.quarantine
+    assert q.row == 3 and q.reason == "longer than 10,000 characters (setting SALESDW_MAX_CELL_CHARS)"
+    assert len(q.raw_value) == 1000
+
+    monkeypatch.setenv("SALESDW_MAX_ROWS", "2")
+    longer = write_csv(tmp_path / "Deals_long.csv", [DEALS_HEADER, GOOD_DEAL, ["zcrm_4", *GOOD_DEAL[1:]],
+                                                      ["zcrm_5", *GOOD_DEAL[1:]]])
+    [result] = ingest_paths("zoho", [longer], home)
+    assert result.status == "rejected"
+    assert result.message == f"{longer}: more than 2 rows (setting SALESDW_MAX_ROWS): split the export"
 
 
 def test_a_webhook_token_never_reaches_a_log_even_when_the_webhook_is_down(
