@@ -109,6 +109,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "month": ("月份", "Month"),
     "value": ("数值", "Value"),
     # values
+    "span_complete": ("整期", "complete"),
+    "span_MTD": ("月初至今", "MTD"),
+    "span_QTD": ("季初至今", "QTD"),
+    "span_YTD": ("年初至今", "YTD"),
+    "span_future": ("未来", "future"),
     "grain_month": ("月", "Month"),
     "grain_quarter": ("季度", "Quarter"),
     "grain_year": ("年", "Year"),

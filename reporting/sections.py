@@ -92,6 +92,7 @@ def headline(ctx: Context) -> Section:
     )
     ctx.codes(kpis, "metric", "kpi")
     ctx.codes(kpis, "period_grain", "grain")
+    ctx.codes(kpis, "to_date_label", "span")
     trend = ctx.frame(
         """
         select period_start as month, actual, target, actual_last_year as last_year
