@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Callable, Literal
+from typing import Literal
 
 import duckdb
 import pandas as pd

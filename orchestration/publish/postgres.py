@@ -102,7 +102,7 @@ def publish_to_postgres(home: Home, url: str, manifest: Path, schema: str = PUBL
             for name in names:
                 tables[name] = _copy_table(source, cur, staging, name, keys.get(name), Path(tmp))
             cur.execute(f"drop schema if exists {_quote(old)} cascade")
-            cur.execute(f"select 1 from information_schema.schemata where schema_name = %s", [schema])
+            cur.execute("select 1 from information_schema.schemata where schema_name = %s", [schema])
             if cur.fetchone():
                 cur.execute(f"alter schema {_quote(schema)} rename to {_quote(old)}")
             cur.execute(f"alter schema {_quote(staging)} rename to {_quote(schema)}")
