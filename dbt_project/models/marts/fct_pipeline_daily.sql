@@ -50,26 +50,30 @@ history_start as (
     select {{ pipeline_history_start('states') }} as first_day
 ),
 
+{% if is_incremental() %}
+changed_days_from as (
+    -- the day after the newest day stored, or the first day of a state loaded since, if earlier
+    select least(
+        coalesce(
+            (select cast({{ dbt.dateadd('day', 1, 'max(pipeline_date)') }} as date) from {{ this }}),
+            (select first_day from history_start)
+        ),
+        coalesce(
+            (select min(valid_from) from states where loaded_at > {{ incremental_watermark() }}),
+            cast('9999-12-31' as date)
+        )
+    ) as first_day
+),
+{% endif %}
+
 days as (
     select calendar.date_day as pipeline_date
     from calendar
     cross join history_start
+    {% if is_incremental() %}cross join changed_days_from{% endif %}
     where calendar.date_day >= history_start.first_day
         and calendar.date_day <= calendar.as_of_date
-    {% if is_incremental() %}
-        and calendar.date_day >= (
-            select least(
-                coalesce(
-                    (select cast({{ dbt.dateadd('day', 1, 'max(pipeline_date)') }} as date) from {{ this }}),
-                    history_start.first_day
-                ),
-                coalesce(
-                    (select min(valid_from) from states where loaded_at > {{ incremental_watermark() }}),
-                    calendar.as_of_date
-                )
-            )
-        )
-    {% endif %}
+        {% if is_incremental() %}and calendar.date_day >= changed_days_from.first_day{% endif %}
 ),
 
 open_states as (
