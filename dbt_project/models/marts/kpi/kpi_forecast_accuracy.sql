@@ -144,21 +144,35 @@ pipeline_by_scope as (
     {% endfor %}
 ),
 
-revenue_windows as (
+revenue_in_windows as (
+    -- two joins of one window's days each (not one from last year's window to this one's end):
+    -- rows read stay Σ over snapshots of 2 × days_in_period × scopes
     select
-        windows.period_grain,
-        windows.period_start,
-        windows.lead_days,
-        daily_revenue.scope_type,
-        daily_revenue.scope_id,
-        sum(case when daily_revenue.date_day >= windows.window_start
-            then daily_revenue.actual_value else 0 end) as window_revenue,
-        sum(case when daily_revenue.date_day between windows.last_year_window_start and windows.last_year_window_end
-            then daily_revenue.actual_value else 0 end) as last_year_window_revenue
+        windows.period_grain, windows.period_start, windows.lead_days,
+        daily_revenue.scope_type, daily_revenue.scope_id,
+        daily_revenue.actual_value as window_revenue,
+        0 as last_year_window_revenue
     from daily_revenue
     inner join windows
-        on daily_revenue.date_day >= windows.last_year_window_start
+        on daily_revenue.date_day >= windows.window_start
         and daily_revenue.date_day < windows.snapshot_date
+    union all
+    select
+        windows.period_grain, windows.period_start, windows.lead_days,
+        daily_revenue.scope_type, daily_revenue.scope_id,
+        0,
+        daily_revenue.actual_value
+    from daily_revenue
+    inner join windows
+        on daily_revenue.date_day between windows.last_year_window_start and windows.last_year_window_end
+),
+
+revenue_windows as (
+    select
+        period_grain, period_start, lead_days, scope_type, scope_id,
+        sum(window_revenue) as window_revenue,
+        sum(last_year_window_revenue) as last_year_window_revenue
+    from revenue_in_windows
     group by 1, 2, 3, 4, 5
 ),
 
