@@ -15,8 +15,9 @@
 
     Days: from the first state any opportunity has (or var pipeline_history_start, when given: the
     day from which the raw zone holds every opportunity, typically the first full load) to the
-    as-of date of the KPI marts. Amounts convert at the rate of the expected close month (the
-    newest rate carried forward beyond the FX sheet, fx_is_projected), as fct_opportunities.
+    as-of date (macro reporting_as_of_date, as the KPI marts). Amounts convert at the rate of the
+    expected close month (the newest rate carried forward beyond the FX sheet, fx_is_projected),
+    as fct_opportunities.
 
     Incremental (delete+insert by pipeline_date): a run rewrites every day from the earlier of the
     day after the newest day stored and the first day of a state first loaded since the newest
@@ -38,8 +39,12 @@ states as (
     select * from {{ ref('int_opportunity_states') }}
 ),
 
-calendar as (
-    select * from {{ ref('int_targets__calendar') }}
+dates as (
+    select * from {{ ref('dim_date') }}
+),
+
+as_of as (
+    select cast({{ reporting_as_of_date() }} as date) as as_of_date
 ),
 
 fx_rates as (
@@ -67,13 +72,14 @@ changed_days_from as (
 {% endif %}
 
 days as (
-    select calendar.date_day as pipeline_date
-    from calendar
+    select dates.date_day as pipeline_date
+    from dates
     cross join history_start
+    cross join as_of
     {% if is_incremental() %}cross join changed_days_from{% endif %}
-    where calendar.date_day >= history_start.first_day
-        and calendar.date_day <= calendar.as_of_date
-        {% if is_incremental() %}and calendar.date_day >= changed_days_from.first_day{% endif %}
+    where dates.date_day >= history_start.first_day
+        and dates.date_day <= as_of.as_of_date
+        {% if is_incremental() %}and dates.date_day >= changed_days_from.first_day{% endif %}
 ),
 
 open_states as (
