@@ -33,6 +33,20 @@ WIN_LOSS = {
     ("Q03", "2025-Q1"): (0, 1), ("Q03", "2025-Q2"): (1, 0),
 }
 
+# The pipeline at the end of a past day (README.md, "Pipeline on past days"), from the three Deals
+# exports of 15 March, 1 May and 1 July: (stage, amount, probability, expected close date) by deal.
+PIPELINE_ON = {
+    "2025-04-10": {
+        "zcrm_5210000000200004": ("Qualification", Decimal("18000"), Decimal("0.10"), "2025-05-31"),
+        "zcrm_5210000000200005": ("Qualification", Decimal("12000"), Decimal("0.10"), "2025-06-30"),
+        "zcrm_5210000000200006": ("Needs Analysis", Decimal("3000"), Decimal("0.20"), "2025-04-30"),
+    },
+    "2025-04-25": {  # Lvye Phase 2 re-quoted on 20 April; Hengda Service lost on 12 April
+        "zcrm_5210000000200004": ("Proposal/Price Quote", Decimal("20000"), Decimal("0.75"), "2025-05-30"),
+        "zcrm_5210000000200005": ("Qualification", Decimal("12000"), Decimal("0.10"), "2025-06-30"),
+    },
+}
+
 
 @pytest.fixture
 def loaded(company_loaded: Loaded) -> Loaded:
@@ -41,7 +55,7 @@ def loaded(company_loaded: Loaded) -> Loaded:
 
 def test_every_file_loads(loaded: Loaded) -> None:
     assert not re.search(r"^rejected ", loaded.output, re.M), loaded.output
-    assert loaded.output.count("loaded   ") == 11, loaded.output
+    assert loaded.output.count("loaded   ") == 13, loaded.output
 
 
 def test_revenue_by_rep_and_month(loaded: Loaded) -> None:
@@ -97,3 +111,27 @@ def test_customer_regions_from_places_as_people_write_them(loaded: Loaded) -> No
         "北京华信科技有限公司": "NORTH", "杭州云泽贸易有限公司": "EAST", "天津港联物流有限公司": "NORTH",
     }
     assert "region_code" not in "\n".join(line for line in loaded.output.splitlines() if line.startswith("WARNING"))
+
+
+
+@pytest.mark.parametrize("day", sorted(PIPELINE_ON))
+def test_pipeline_as_it_stood_on_a_past_day(loaded: Loaded, day: str) -> None:
+    rows = loaded.query(f"""
+        select opportunity_id, source_stage, amount_cny, win_probability, strftime(expected_close_date, '%Y-%m-%d')
+        from marts.fct_pipeline_daily where pipeline_date = date '{day}'""")
+    assert {o: (s, Decimal(str(a)), Decimal(str(p)), c) for o, s, a, p, c in rows} == PIPELINE_ON[day]
+
+
+def test_forecast_of_may_taken_a_month_before_against_the_actual(loaded: Loaded) -> None:
+    """On 1 April only Lvye Phase 2 (18,000 at 10 %) was expected in May: 1,800 weighted; May sold
+    14,299.99 (DD-2503). Zoho and Fxiaoke have no forecast category: no commit forecast."""
+    rows = loaded.query("""
+        select forecast_method, forecast, actual, forecast_error, error_pct, bias_pct
+        from marts.kpi_forecast_accuracy
+        where period_grain = 'month' and period_start = date '2025-05-01' and lead_days = 30
+            and scope_type = 'company'""")
+    by_method = {method: rest for method, *rest in rows}
+    forecast, actual, error, error_pct, bias_pct = by_method["weighted_pipeline"]
+    assert (forecast, actual, error) == (Decimal("1800"), Decimal("14299.99"), Decimal("-12499.99"))
+    assert error_pct == pytest.approx(12499.99 / 14299.99) and bias_pct == pytest.approx(-12499.99 / 14299.99)
+    assert by_method["commit"][0] is None and by_method["commit"][3] is None

@@ -41,6 +41,16 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- The as-of date of the marts: var as_of_date, else the newest order, payment or activity date
+    (int_targets__calendar for the KPI marts, fct_pipeline_daily for its last day). -#}
+{% macro reporting_as_of_date() -%}
+    {{ kpi_as_of_date([
+        (ref('fct_orders'), 'order_date'),
+        (ref('fct_payments'), 'payment_date'),
+        (ref('fct_activities'), 'activity_date'),
+    ]) }}
+{%- endmacro %}
+
 {#- Ratios (attainment, rates, shares) are stored as double-precision fractions. dbt has no
     cross-database double type (type_float is 4-byte FLOAT on DuckDB), hence this one. -#}
 {% macro kpi_type_ratio() -%}

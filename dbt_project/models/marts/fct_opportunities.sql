@@ -30,7 +30,7 @@ final as (
         fx_rate,
         fx_is_projected,
         amount_cny,
-        {{ to_money(to_wide_decimal('amount_cny', 4) ~ ' * win_probability') }} as weighted_amount_cny,
+        {{ weighted_amount('amount_cny', 'win_probability') }} as weighted_amount_cny,
         created_date,
         expected_close_date,
         closed_date,

@@ -14,18 +14,9 @@ orders as (
     select * from {{ ref('fct_orders') }}
 ),
 
-payments as (
-    select * from {{ ref('fct_payments') }}
-),
-
-activities as (
-    select * from {{ ref('fct_activities') }}
-),
-
 as_of as (
     select
-        cast({{ kpi_as_of_date([('orders', 'order_date'), ('payments', 'payment_date'), ('activities', 'activity_date')]) }} as date)
-            as as_of_date,
+        cast({{ reporting_as_of_date() }} as date) as as_of_date,
         (select min(order_date) from orders) as data_start_date
 ),
 

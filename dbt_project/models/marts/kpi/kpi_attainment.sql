@@ -91,10 +91,7 @@ evaluated as (
         keyed.target_source,
         keyed.target - keyed.known_actual as gap,
         {{ kpi_ratio('keyed.known_actual', 'keyed.target') }} as attainment,
-        case
-            when periods.days_elapsed > 0
-                then keyed.known_actual * periods.days_in_period / periods.days_elapsed
-        end as run_rate_forecast,
+        {{ run_rate_forecast('keyed.known_actual', 'periods.days_in_period', 'periods.days_elapsed') }} as run_rate_forecast,
         keyed.actual_previous_period,
         keyed.actual_last_year,
         keyed.actual_last_year_to_date

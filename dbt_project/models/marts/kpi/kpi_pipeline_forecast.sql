@@ -126,8 +126,7 @@ final as (
         cast(
             case
                 when to_date_label = 'future' then null
-                when actual_last_year_to_date > 0 then actual * actual_last_year / actual_last_year_to_date
-                else run_rate_forecast
+                else {{ seasonal_forecast('actual', 'actual_last_year', 'actual_last_year_to_date', 'run_rate_forecast') }}
             end as decimal(38, 4)
         ) as seasonal_forecast,
         cast(run_rate_forecast as decimal(38, 4)) as run_rate_forecast,

@@ -1,7 +1,9 @@
 {#- Every version of every Zoho Deal the raw zone holds (the raw zone is append-only: each load
     of a deal adds a row), one row per deal × Modified Time × stage, stage mapped by seed
-    stage_mapping. The basis of stage history derived from versions, for deals whose Stage
-    History was not exported (int_opportunity_stage_history). -#}
+    stage_mapping, with the amount, currency, probability and closing date of that version. The
+    basis of stage history derived from versions, for deals whose Stage History was not exported
+    (int_opportunity_stage_history), and of the pipeline as it stood on a past day
+    (int_opportunity_states). -#}
 with
 
 source as (
@@ -19,8 +21,13 @@ versions as (
         stage as source_stage,
         min(created_time) as created_at,
         modified_time as modified_at,
+        {{ to_money('max(amount)') }} as amount,
+        {{ normalize_currency('max(currency)') }} as currency,
+        max(probability) as probability,
+        max(closing_date) as closing_date,
         max(modified_by) as modified_by,
         min(_load_id) as first_load_id,
+        min(_loaded_at) as first_loaded_at,
         max(_loaded_at) as loaded_at
     from source
     where record_id is not null
