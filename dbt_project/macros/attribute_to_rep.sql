@@ -1,7 +1,8 @@
 {#-
     Who a fact belongs to (KPI_DEFINITIONS "Scope": a rep belongs to the team and region valid on
     the date of the fact), in one place for int_orders, int_opportunities, int_activities,
-    int_quotes and fct_payments. Every fact lands in exactly one region and team:
+    int_quotes, fct_payments and kpi_revenue_vs_target_monthly (a rep × month, dated its last day).
+    Every fact lands in exactly one region and team:
 
         1. the rep's roster assignment on the fact's date (int_reps, valid_from .. valid_to);
         2. else (after the rep left, or an owner the roster does not know) the assignment on that
