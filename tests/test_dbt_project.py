@@ -246,8 +246,9 @@ OTHER_WORK = [
 ]
 
 
-def run_dbt(home: Path, *args: str, build_db: Path | None = None):
-    """`dbt <args>` in process against raw zone `home`; target and logs stay inside `home`."""
+def run_dbt(home: Path, *args: str, build_db: Path | None = None, project_dir: Path = PROJECT_DIR):
+    """`dbt <args>` in process against raw zone `home`; target and logs stay inside `home`
+    (`project_dir`: a copy of the project, for a test that breaks a model on purpose)."""
     from dbt.cli.main import dbtRunner
 
     build_db = build_db or home / "build" / "sales_build.duckdb"
@@ -258,7 +259,7 @@ def run_dbt(home: Path, *args: str, build_db: Path | None = None):
     try:
         return dbtRunner().invoke([
             *args,
-            "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR),
+            "--project-dir", str(project_dir), "--profiles-dir", str(project_dir),
             "--target-path", str(home / "dbt_target"), "--log-path", str(home / "dbt_logs"),
         ])
     finally:
