@@ -44,7 +44,8 @@ Why a broken incremental rule is caught: each night changes what one rule must h
   (a roster correction moves 赵丽's May order to 华北), night 5 (a customer owner handed over),
   night 8 (a corrected February USD rate); a table that only rewrote loaded orders keeps the
   old region or rate.
-- The loaded_at watermark: night 6 corrects a January order, older than everything loaded since.
+- The loaded_at watermark: night 6 corrects a January order, older than everything loaded since,
+  and a call of night 1 (its owner and duration), a late correction of an activity.
 """
 from __future__ import annotations
 
@@ -174,13 +175,23 @@ def nights() -> list[Night]:
                                                "Closing_Date": "2025-09-30", "Created_Time": "2025-07-09 10:00:00",
                                                "Modified_Time": "2025-07-09 10:00:00"})
 
+    call_header = ["Record Id", "Subject", "Call Type", "Call Start Time", "Call Duration (in minutes)", "Call Result",
+                   "Related To", "Owner", "Modified Time"]
+    calls = [["zcrm_5210000000400001", "Follow up phase 2", "Outbound", "2025-07-01 10:00:00", "12.5", "Interested",
+              "Hangzhou Lvye Tech", "Chen Ming", "2025-07-01 10:15:00"],
+             ["zcrm_5210000000400002", "Expansion terms", "Outbound", "2025-07-01 15:00:00", "5", "Call back",
+              "Shenzhen Bluewave Ltd", "Liu Yang", "2025-07-01 15:10:00"]]
+    # night 6: the second call's owner and duration corrected a week late
+    corrected_call = [*calls[1][:4], "25", "Interested", calls[1][6], "Chen Ming", "2025-07-06 10:00:00"]
+
     # night 10: SO-25-001 re-exported with its Sensor S20 line removed
     one_line_so1 = [_edit(so1_header_rows[0], so_header, Sub_Total="7600", Grand_Total="7600",
                           Modified_Time="2025-07-10 09:00:00")]
 
     return [
         Night(1, [_zoho("Sales_Orders_2025_07_02", orders_night1),
-                  _zoho("Deals_2025_07_02", [deal_header, won])]),
+                  _zoho("Deals_2025_07_02", [deal_header, won]),
+                  _zoho("Calls_2025_07_02", [call_header, *calls])]),
         Night(2, [_fxiaoke("销售订单_0703", [fx_order_header, dd2505, dd2502]),
                   _fxiaoke("订单产品_0703", [fx_line_header, dd2505_line, dd2502_line]),
                   Export("fxiaoke", "回款_20250704", [payment_header, payment], "gb18030")]),
@@ -189,7 +200,8 @@ def nights() -> list[Night]:
               resent=[("zoho", "Sales_Orders_2025_07_02")]),
         Night(5, [_zoho("Accounts_2025_07_05", [account_header, handed_over])],
               bad=[("zoho", "Deals_2025_07_05")]),
-        Night(6, [_zoho("Sales_Orders_2025_07_06", [so_header, *corrected_so1])]),
+        Night(6, [_zoho("Sales_Orders_2025_07_06", [so_header, *corrected_so1]),
+                  _zoho("Calls_2025_07_06", [call_header, corrected_call])]),
         Night(7, [_fxiaoke("销售订单_0707", [fx_order_header, *live_fx_orders]),
                   _fxiaoke("订单产品_0707", [fx_line_header, *live_fx_lines])], full={"fxiaoke"}),
         Night(8, [Export("sheets", "汇率_2025_0708", corrected_rates, "csv")]),
@@ -401,6 +413,9 @@ def test_the_nights_reached_the_facts(soaked: dict) -> None:
         select count(*) from marts.fct_opportunity_stage_history
         where opportunity_id = 'zcrm_5210000000200005' and source_stage = 'Closed Won'""")
     assert won == 1  # night 1: a deal won
+    assert query(db, """
+        select activity_id, rep_id is not null, duration_minutes from marts.fct_activities order by 1""") == [
+        ("zcrm_5210000000400001", True, Decimal("12.5")), ("zcrm_5210000000400002", True, Decimal("25"))]
 
 
 def test_a_missing_deletion_is_caught(tmp_path: Path) -> None:
