@@ -36,10 +36,13 @@ Why a broken incremental rule is caught: each night changes what one rule must h
 - Deletion handling (the post-hook of fct_order_lines): night 3 infers the deletion of
   SO-25-004 from a full Zoho export and night 7 of DD-2504 from a full Fxiaoke export; an
   incremental table that kept their lines differs from the refresh. Proved below on a copy of
-  the project without the post-hook (test_a_missing_deletion_is_caught).
-- A wrong unique_key (order_line_key instead of order_key for delete+insert): night 10 re-exports
-  SO-25-001 with one line fewer; with the line as key the old line is never deleted. A key that
-  is not unique (order_id across two CRMs) would delete another CRM's lines.
+  the project without the post-hook (test_a_broken_incremental_rule_is_caught).
+- A wrong unique_key for delete+insert: one coarser than the partition (customer_key) deletes the
+  lines of a customer's other orders when one of its orders changes, and inserts only the changed
+  order's: night 1's new order of Hangzhou Lvye Tech loses SO-25-001 and SO-25-003. Proved below
+  too. A finer key (order_line_key) leaves a line removed from an order to the post-hook, which
+  deletes it (night 10); a key not unique across the CRMs (order_id instead of order_key, which
+  hashes the source in) cannot be caught here, as these exports' ids never collide.
 - Resolved columns (changed_partitions): old orders change without being reloaded on night 4
   (a roster correction moves 赵丽's May order to 华北), night 5 (a customer owner handed over),
   night 8 (a corrected February USD rate); a table that only rewrote loaded orders keeps the
@@ -418,21 +421,38 @@ def test_the_nights_reached_the_facts(soaked: dict) -> None:
         ("zcrm_5210000000400001", True, Decimal("12.5")), ("zcrm_5210000000400002", True, Decimal("25"))]
 
 
-def test_a_missing_deletion_is_caught(tmp_path: Path) -> None:
-    """The same comparison on a copy of the project whose fct_order_lines lost its deletion
-    post-hook: night 3's deletion from a full export leaves SO-25-004's line behind, and the
-    night's comparison with a full refresh says so."""
+def _without_post_hook(model: str) -> str:
+    lines = model.splitlines(keepends=True)
+    hook = next(i for i, line in enumerate(lines) if line.startswith("    post_hook="))
+    lines[hook - 1] = lines[hook - 1].replace(",\n", "\n")  # the argument before it ends the call now
+    return "".join(lines[:hook] + lines[hook + 1:])
+
+
+def _keyed_by_customer(model: str) -> str:
+    return model.replace("unique_key='order_key'", "unique_key='customer_key'")
+
+
+# a broken fct_order_lines → the night that shows it and the rows that differ from a full refresh
+BROKEN_RULES = {
+    "no deletion post-hook": (_without_post_hook, 3, 1),  # SO-25-004's line stays
+    "unique_key coarser than the partition": (_keyed_by_customer, 1, 4),  # Lvye's 4 older lines go
+}
+
+
+@pytest.mark.parametrize("rule", BROKEN_RULES)
+def test_a_broken_incremental_rule_is_caught(tmp_path: Path, rule: str) -> None:
+    """The same comparison on a copy of the project whose fct_order_lines breaks one incremental
+    rule: the night that exercises the rule differs from a full refresh by the rows it got wrong."""
+    breaks, night_number, rows = BROKEN_RULES[rule]
     project = tmp_path / "dbt_project"
     shutil.copytree(PROJECT_DIR, project, ignore=shutil.ignore_patterns("target", "logs", "dbt_packages"))
     model = project / "models" / "marts" / "fct_order_lines.sql"
-    lines = model.read_text(encoding="utf-8").splitlines(keepends=True)
-    hook = next(i for i, line in enumerate(lines) if line.startswith("    post_hook="))
-    lines[hook - 1] = lines[hook - 1].replace(",\n", "\n")  # the argument before it ends the call now
-    model.write_text("".join(lines[:hook] + lines[hook + 1:]), encoding="utf-8")
-    assert "post_hook" not in model.read_text(encoding="utf-8")
+    broken = breaks(model.read_text(encoding="utf-8"))
+    assert broken != (PROJECT_DIR / "models" / "marts" / "fct_order_lines.sql").read_text(encoding="utf-8")
+    model.write_text(broken, encoding="utf-8")
 
     dbt = Dbt(tmp_path / "home", project)
     first_night(dbt, tmp_path / "home" / "exports")
-    deletion_night = next(n for n in nights() if n.number == 3)
-    result = run_night(dbt, deletion_night, tmp_path / "home" / "exports")
-    assert result.incremental_differences == {"marts.fct_order_lines": 1}
+    night = next(n for n in nights() if n.number == night_number)
+    result = run_night(dbt, night, tmp_path / "home" / "exports")
+    assert result.incremental_differences == {"marts.fct_order_lines": rows}
