@@ -95,7 +95,7 @@ def compared(tmp_path_factory: pytest.TempPathFactory) -> dict:
 
     home = demo_home(tmp_path_factory, "dbt_incremental")
     select = ["--select", *(f"+{name}" for name in INCREMENTAL), "--exclude", *OTHER_WORK,
-              "--resource-type", "model", "--resource-type", "seed"]
+              "--resource-type", "model", "--resource-type", "seed", "--resource-type", "snapshot"]
     first = run_dbt(home, "build", *select)
     assert first.success, failure_messages(first)
     [(lines_before,)] = query(build_db(home), "select count(*) from marts.fct_order_lines")

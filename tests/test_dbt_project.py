@@ -246,20 +246,27 @@ OTHER_WORK = [
 ]
 
 
-def run_dbt(home: Path, *args: str, build_db: Path | None = None):
-    """`dbt <args>` in process against raw zone `home`; target and logs stay inside `home`."""
+def run_dbt(home: Path, *args: str, build_db: Path | None = None, project_dir: Path = PROJECT_DIR,
+            manifest=None):
+    """`dbt <args>` in process against raw zone `home`; target and logs stay inside `home`
+    (`project_dir`: a copy of the project, for a test that breaks a model on purpose). Another
+    build database gets a target folder of its own: the profile names the database, and a
+    changed profile makes dbt parse the whole project again instead of partially. `manifest`
+    (the result of `dbt parse`) skips parsing altogether, for a test that calls dbt many times."""
     from dbt.cli.main import dbtRunner
 
-    build_db = build_db or home / "build" / "sales_build.duckdb"
+    default_db = home / "build" / "sales_build.duckdb"
+    build_db = build_db or default_db
+    target = "dbt_target" if build_db == default_db else f"dbt_target_{build_db.parent.name}_{build_db.stem}"
     build_db.parent.mkdir(parents=True, exist_ok=True)
     env = {"SALESDW_HOME": str(home), "SALESDW_BUILD_DB": str(build_db), "SALESDW_DBT_TARGET": "duckdb"}
     saved = {name: os.environ.get(name) for name in env}
     os.environ.update(env)
     try:
-        return dbtRunner().invoke([
+        return dbtRunner(manifest=manifest).invoke([
             *args,
-            "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR),
-            "--target-path", str(home / "dbt_target"), "--log-path", str(home / "dbt_logs"),
+            "--project-dir", str(project_dir), "--profiles-dir", str(project_dir),
+            "--target-path", str(home / target), "--log-path", str(home / "dbt_logs"),
         ])
     finally:
         for name, value in saved.items():

@@ -392,3 +392,36 @@ def test_no_future_period_has_an_actual(marts):
     """)
     assert (future["n"] == 0).all(), future
     assert marts("select count(*) as n from marts.kpi_attainment where to_date_label = 'future'")["n"].iloc[0] > 0
+
+
+def test_collections_are_null_where_no_crm_delivers_payments(marts, demo_truth):
+    """Zoho CRM has no payments entity: the collections of a rep or region whose orders all come
+    from a CRM without a payment loaded are unknown (NULL), not 0; where a CRM that delivers
+    payments is involved, every begun period has a number. Sources that deliver payments are
+    read from the generator's payments, not named."""
+    paying = set(demo_truth.payments["source_system"])
+    orders = demo_truth.orders
+    assert paying and set(orders["source_system"]) - paying, "the demo needs both kinds of CRM"
+    known = {
+        scope: set(orders.loc[orders["source_system"].isin(paying), column])
+        for scope, column in (("rep", "rep_id"), ("region", "region"))  # region: its name
+    }
+    rows = marts("""
+        select scope_type, case scope_type when 'rep' then scope_id else scope_name end as scope,
+            count(actual) as known, count(*) - count(actual) as unknown
+        from marts.kpi_attainment
+        where metric = 'collections' and to_date_label <> 'future' and scope_type in ('rep', 'region')
+        group by 1, 2
+    """)
+    assert len(rows) > 0
+    for row in rows.itertuples():
+        if row.scope in known[row.scope_type]:
+            assert row.unknown == 0, f"{row.scope_type} {row.scope}: {row.unknown} periods without collections"
+        else:
+            assert row.known == 0, f"{row.scope_type} {row.scope} has no paying CRM but {row.known} collections"
+    assert (rows["unknown"] > 0).any() and (rows["known"] > 0).any()
+    benchmark = marts("""
+        select count(*) filter (where actual is null) as unknown, count(*) filter (where actual = 0) as zero
+        from marts.kpi_benchmark where kpi = 'collections' and scope_type = 'rep'
+    """)
+    assert benchmark["unknown"].iloc[0] > 0

@@ -1,7 +1,8 @@
 {#- One row per payment collected (Fxiaoke 回款): amount in the order currency and in CNY at the
     rate of the payment month (given rates only: a missing one fails the build), the order,
     customer and owner rep with region and team on the payment date (macro attribution_joins: after
-    the rep left, the customer owner's assignment then, else the rep's last). -#}
+    the rep left, the assignment then of the customer's owner on the payment date — the customer
+    version in force that day, not today's owner — else the rep's last). -#}
 with
 
 payments as (

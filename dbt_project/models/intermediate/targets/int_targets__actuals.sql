@@ -11,6 +11,10 @@
                                    same period for a complete one; for the current period, as
                                    many days from last year's period start as have elapsed
 
+    Collections are null, not zero, for a scope with no collections row in
+    int_targets__daily_actuals over all history: its facts all come from CRMs that deliver no
+    payments (Zoho CRM has no payments entity), so nothing is known of what it collected; a
+    region or rep with a fact of a CRM that does deliver them reports 0 when nothing was paid.
     Comparisons reaching before the first order date are null (no history), not zero. New
     customers (a customer whose first order over all loaded history falls in the period) are null
     for the period holding the first order loaded, and for comparisons with it: whether a customer
@@ -34,6 +38,13 @@ scopes as (
 
 daily_actuals as (
     select * from {{ ref('int_targets__daily_actuals') }}
+),
+
+collection_scopes as (
+    -- scopes whose collections are known: a payment, or an order of a CRM that delivers payments
+    select distinct scope_type, scope_id
+    from daily_actuals
+    where metric = 'collections'
 ),
 
 metrics as (
@@ -74,9 +85,13 @@ scaffold as (
         scopes.scope_type,
         scopes.scope_id,
         metrics.metric,
-        scopes.is_active
+        scopes.is_active,
+        metrics.metric <> 'collections' or collection_scopes.scope_id is not null as is_known
     from scopes
     cross join metrics
+    left join collection_scopes
+        on collection_scopes.scope_type = scopes.scope_type
+        and collection_scopes.scope_id = scopes.scope_id
     where scopes.scope_type <> 'product_line' or metrics.for_product_line
 ),
 
@@ -90,14 +105,14 @@ final as (
         scaffold.is_active,
         -- the period itself is known once it reaches the data's start (a first, partial period
         -- reports what was sold in it); new customers only from the period after the start
-        cast(case when periods.period_end >= periods.data_start_date
+        cast(case when scaffold.is_known and periods.period_end >= periods.data_start_date
                 and (scaffold.metric <> 'new_customers' or periods.period_start > periods.data_start_date)
             then coalesce(period_sums.actual, 0) end as decimal(38, 6)) as actual,
-        cast(case when {{ knowable | format('periods.previous_period_start', 'periods.previous_period_start') }}
+        cast(case when scaffold.is_known and {{ knowable | format('periods.previous_period_start', 'periods.previous_period_start') }}
             then coalesce(period_sums.actual_previous_period, 0) end as decimal(38, 6)) as actual_previous_period,
-        cast(case when {{ knowable | format('periods.last_year_period_start', 'periods.last_year_period_start') }}
+        cast(case when scaffold.is_known and {{ knowable | format('periods.last_year_period_start', 'periods.last_year_period_start') }}
             then coalesce(period_sums.actual_last_year, 0) end as decimal(38, 6)) as actual_last_year,
-        cast(case when {{ knowable | format('periods.last_year_period_start', 'periods.last_year_period_start') }}
+        cast(case when scaffold.is_known and {{ knowable | format('periods.last_year_period_start', 'periods.last_year_period_start') }}
             then coalesce(period_sums.actual_last_year_to_date, 0) end as decimal(38, 6)) as actual_last_year_to_date
     from scaffold
     inner join periods

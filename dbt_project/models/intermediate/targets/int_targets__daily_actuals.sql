@@ -7,7 +7,10 @@
         orders         distinct non-cancelled orders (an order has one date, so days add up)
         new_customers  customers whose first non-cancelled order is on that day (a real customer:
                        customer_master_key, one customer even when both CRMs hold it)
-        collections    Σ amount_cny of payments not void, by payment date
+        collections    Σ amount_cny of payments not void, by payment date; a scope has collections
+                       rows (0 on the days of its orders) only when it has a fact of a CRM that
+                       delivers payments — one with a payment loaded (Fxiaoke 回款; Zoho CRM has no
+                       payments entity) — so int_targets__actuals can tell 0 from unknown
 
     Scope of a fact: company; the owner rep (rep) and the region and team valid on the fact's
     date (as the facts carry them, SCD2); the product line (product_category) of the line; the
@@ -92,6 +95,11 @@ new_customer_events as (
     where first_orders.order_rank = 1
 ),
 
+payment_sources as (
+    -- the CRMs that deliver a payments entity: those with a payment loaded (void or not)
+    select distinct source_system from payments
+),
+
 collection_events as (
     select
         payments.payment_date as date_day,
@@ -107,6 +115,21 @@ collection_events as (
     left join orders
         on payments.order_key = orders.order_key
     where not coalesce(payments.is_void, false)
+    union all
+    -- an order of a CRM that delivers payments makes its scopes' collections known: 0 until paid
+    select
+        orders.order_date,
+        orders.region_code,
+        orders.team,
+        orders.rep_id,
+        cast(null as {{ dbt.type_string() }}),
+        orders.channel_code,
+        0
+    from orders
+    inner join as_of
+        on orders.order_date <= as_of.as_of_date
+    inner join payment_sources
+        on orders.source_system = payment_sources.source_system
 ),
 
 revenue_by_scope as (

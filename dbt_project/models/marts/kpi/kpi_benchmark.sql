@@ -23,8 +23,9 @@
     actual / reference. A ratio of two rates means nothing (−10 % against −5 % is "2.0").
     Every KPI shares the value columns, so they take the money type, decimal(38, 4) (rates to
     four decimals, 0.01 points); the comparisons are computed before that rounding.
-    last_year is like for like (int_targets__periods): for the current period, the same number
-    of days from the start of last year's period (additive KPIs and opportunity KPIs).
+    last_year is like for like (int_targets__periods, macro in_period_span 'last_year_to_date'):
+    for the current period, the same number of days from the start of last year's period — for
+    additive, opportunity and service KPIs alike (service: kpi_service_quality's …_last_year).
 -#}
 with
 
@@ -141,32 +142,23 @@ opportunity_kpis as (
 ),
 
 service_kpis as (
-    select period_grain, period_start, scope_type, scope_id, 'csat' as kpi, csat as actual from service_quality
-    union all
-    select period_grain, period_start, scope_type, scope_id, 'on_time_delivery_rate', on_time_delivery_rate
+    select period_grain, period_start, scope_type, scope_id, 'csat' as kpi, csat as actual,
+        csat_last_year as last_year
     from service_quality
     union all
-    select period_grain, period_start, scope_type, scope_id, 'feedback_resolution_rate', feedback_resolution_rate
+    select period_grain, period_start, scope_type, scope_id, 'on_time_delivery_rate', on_time_delivery_rate,
+        on_time_delivery_rate_last_year
     from service_quality
-),
-
-service_kpis_with_last_year as (
-    select
-        service_kpis.*,
-        last_year.actual as last_year
-    from service_kpis
-    left join service_kpis as last_year
-        on last_year.period_grain = service_kpis.period_grain
-        and last_year.period_start = cast({{ dbt.dateadd('year', -1, 'service_kpis.period_start') }} as date)
-        and last_year.scope_type = service_kpis.scope_type
-        and last_year.scope_id = service_kpis.scope_id
-        and last_year.kpi = service_kpis.kpi
+    union all
+    select period_grain, period_start, scope_type, scope_id, 'feedback_resolution_rate', feedback_resolution_rate,
+        feedback_resolution_rate_last_year
+    from service_quality
 ),
 
 ratio_kpis as (
     select period_grain, period_start, scope_type, scope_id, kpi, actual, last_year from opportunity_kpis
     union all
-    select period_grain, period_start, scope_type, scope_id, kpi, actual, last_year from service_kpis_with_last_year
+    select period_grain, period_start, scope_type, scope_id, kpi, actual, last_year from service_kpis
 ),
 
 ratio_kpis_with_references as (

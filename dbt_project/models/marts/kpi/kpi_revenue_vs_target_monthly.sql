@@ -3,8 +3,10 @@
     (KPI_DEFINITIONS): revenue = Σ revenue_cny of non-cancelled order lines, attributed to the
     order date's month and the order's owner rep; gap = target − revenue (positive means short);
     attainment = revenue / target, null when there is no target (never infinite). A rep × month
-    appears when it has revenue or a target. region_code / team: the rep's assignment on the
-    last day of the month it held one.
+    appears when it has revenue or a target. region_code / team: who the rep × month belongs to by
+    the one attribution rule (macros attribution_joins / attribution_columns, KPI_DEFINITIONS
+    "Scope"), the month's last day as its date and no customer: the rep's assignment on that
+    day, else (the rep left in or before the month) the rep's last assignment.
 -#}
 with
 
@@ -14,10 +16,6 @@ order_lines as (
 
 targets as (
     select * from {{ ref('fct_targets') }}
-),
-
-reps as (
-    select * from {{ ref('dim_rep') }}
 ),
 
 monthly_revenue as (
@@ -52,22 +50,23 @@ rep_months as (
     select rep_id, month_start from monthly_targets
 ),
 
+rep_month_ends as (
+    select
+        rep_id,
+        month_start,
+        cast({{ dbt.last_day('month_start', 'month') }} as date) as month_end,
+        -- a rep × month has no customer: the rule's customer-owner step never applies
+        cast(null as {{ dbt.type_string() }}) as customer_key
+    from rep_months
+),
+
 assignment_in_month as (
     select
-        rep_months.rep_id,
-        rep_months.month_start,
-        reps.rep_name,
-        reps.region_code,
-        reps.team,
-        row_number() over (
-            partition by rep_months.rep_id, rep_months.month_start
-            order by reps.valid_from desc
-        ) as assignment_rank
-    from rep_months
-    inner join reps
-        on reps.rep_id = rep_months.rep_id
-        and reps.valid_from <= cast({{ dbt.last_day('rep_months.month_start', 'month') }} as date)
-        and (reps.valid_to is null or reps.valid_to >= rep_months.month_start)
+        rep_month_ends.rep_id,
+        rep_month_ends.month_start,
+{{ attribution_columns(['rep_name', 'region_code', 'team']) }}
+    from rep_month_ends
+{{ attribution_joins('rep_month_ends', 'month_end') }}
 ),
 
 final as (
@@ -93,7 +92,6 @@ final as (
     left join assignment_in_month
         on assignment_in_month.rep_id = rep_months.rep_id
         and assignment_in_month.month_start = rep_months.month_start
-        and assignment_in_month.assignment_rank = 1
 )
 
 select * from final
