@@ -4,6 +4,7 @@ mapping file given by path, and the errors a malformed mapping file gives."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -43,11 +44,12 @@ def test_salesforce_opportunities_report_with_its_footer(home: Home, tmp_path: P
     assert [(q.row, q.column, q.raw_value, q.reason) for q in result.quarantine] == [
         (4, "Opportunity ID", "0065g0000", "does not match [a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?")]  # the footer is no row
     first, second = raw_rows(home, "salesforce", "opportunities")
-    assert (first["opportunity_id"], second["opportunity_id"]) == ("0065g00000AbCdE", "0065g00000AbCdFAAV")
+    # the 18-character id is its 15 characters and a checksum: kept as 15, so both forms match
+    assert (first["opportunity_id"], second["opportunity_id"]) == ("0065g00000AbCdE", "0065g00000AbCdF")
     assert (first["amount"], second["amount"]) == (Decimal("125000.0000"), Decimal("48000.0000"))
     assert (first["close_date"], second["close_date"]) == (dt.date(2024, 3, 5), dt.date(2024, 4, 30))
-    assert first["probability"] == Decimal("1.000000") and first["fiscal_period"] == "Q1-2024"
-    assert first["created_date"] == dt.datetime(2024, 1, 10) and first["owner"] == "Jane Doe"
+    assert first["probability"] == Decimal("1.000000") and json.loads(first["_extra"]) == {"Fiscal Period": "Q1-2024"}
+    assert first["created_at"] == dt.datetime(2024, 1, 10) and first["owner_name"] == "Jane Doe"
     assert second["opportunity_type"] == "Existing Customer - Upgrade"
 
 
@@ -63,8 +65,8 @@ def test_salesforce_accounts_xlsx(home: Home, tmp_path: Path):
 
     assert (result.entity, result.rows_loaded) == ("accounts", 1)
     [row] = raw_rows(home, "salesforce", "accounts")
-    assert (row["account_id"], row["billing_state"], row["annual_revenue"], row["employees"]) == (
-        "0015g00000XyZaBAAB", "Shanghai", Decimal("12500000.0000"), 350)
+    assert (row["account_id"], row["state"], row["annual_revenue"], row["employees"]) == (
+        "0015g00000XyZaB", "Shanghai", Decimal("12500000.0000"), 350)
 
 
 def test_hubspot_deals_and_companies_keep_stage_ids_as_exported(home: Home, tmp_path: Path):
@@ -83,13 +85,14 @@ def test_hubspot_deals_and_companies_keep_stage_ids_as_exported(home: Home, tmp_
 
     results = ingest_paths("hubspot", [deals, companies], home)
 
-    assert [(r.entity, r.rows_loaded, r.rows_quarantined) for r in results] == [("deals", 2, 0), ("companies", 1, 0)]
-    first, second = raw_rows(home, "hubspot", "deals")
-    assert (first["record_id"], first["deal_stage"], first["pipeline"]) == ("15482936001", "closedwon", "default")
-    assert (first["close_date"], first["create_date"]) == (dt.date(2024, 3, 5), dt.datetime(2024, 1, 10, 9, 30))
-    assert (first["amount"], second["amount"], second["associated_company"]) == (Decimal("125000.0000"), None, None)
-    [company] = raw_rows(home, "hubspot", "companies")
-    assert (company["company_name"], company["employees"], company["lifecycle_stage"]) == ("Acme, Inc", 350, "customer")
+    assert [(r.entity, r.rows_loaded, r.rows_quarantined) for r in results] == [("opportunities", 2, 0), ("accounts", 1, 0)]
+    first, second = raw_rows(home, "hubspot", "opportunities")
+    assert (first["opportunity_id"], first["stage"], first["pipeline"]) == ("15482936001", "closedwon", "default")
+    assert (first["close_date"], first["created_at"]) == (dt.date(2024, 3, 5), dt.datetime(2024, 1, 10, 9, 30))
+    assert (first["amount"], second["amount"], second["account_name"]) == (Decimal("125000.0000"), None, None)
+    [company] = raw_rows(home, "hubspot", "accounts")
+    assert (company["account_name"], company["employees"], json.loads(company["_extra"])) == (
+        "Acme, Inc", 350, {"Lifecycle Stage": "customer"})
 
 
 SOURCES_DOC = Path(__file__).parents[1] / "docs" / "sources.md"
@@ -154,8 +157,8 @@ def test_a_missing_mapping_file_and_an_unknown_source(home: Home, tmp_path: Path
 
 
 def test_shipped_mappings_have_the_entities_the_docs_promise():
-    assert {p.entity for p in profiles_for("salesforce")} == {"opportunities", "accounts"}
-    assert {p.entity for p in profiles_for("hubspot")} == {"deals", "companies"}
+    assert {p.entity for p in profiles_for("salesforce")} == {"opportunities", "opportunity_history", "accounts", "users"}
+    assert {p.entity for p in profiles_for("hubspot")} == {"opportunities", "accounts", "users"}
 
 
 def test_salesforce_weekly_data_export_with_api_names_and_utc_times(home: Home, tmp_path: Path):
@@ -171,8 +174,8 @@ def test_salesforce_weekly_data_export_with_api_names_and_utc_times(home: Home, 
 
     assert (result.entity, result.rows_loaded, result.rows_quarantined) == ("opportunities", 1, 0)
     [row] = raw_rows(home, "salesforce", "opportunities")
-    assert (row["stage"], row["account_id"], row["owner_id"], row["is_deleted"]) == (
-        "Closed Won", "0015g00000XyZaBAAB", "0055g00000Qq1AAAAZ", False)
+    assert (row["stage"], row["account_id"], row["owner_id"], row["crm_deleted"]) == (
+        "Closed Won", "0015g00000XyZaB", "0055g00000Qq1AA", False)
     # UTC, converted to the source time zone (Asia/Shanghai)
-    assert row["last_modified_date"] == dt.datetime(2024, 4, 30, 18, 15, 30)
+    assert row["modified_at"] == dt.datetime(2024, 4, 30, 18, 15, 30)
     assert row["close_date"] == dt.date(2024, 4, 30)
