@@ -4,17 +4,27 @@
     (100 % won, 0 % lost, as Zoho and Fxiaoke set it on closed stages), else it counts as open,
     stage_code 'unmapped'. mapped_stage_code keeps the seed's answer alone, for the warning test
     that names the stage and the seed to edit.
+    mapping may be a list of aliases of the seed, the first that matches wins (a row for the
+    record's pipeline before a row for every pipeline: stg_crm__opportunities).
 -#}
 {% macro mapped_stage(mapping, source_stage, probability='cast(null as decimal(9, 6))') -%}
-    {{ mapping }}.stage_code as mapped_stage_code,
+    {{ seed_value(mapping, 'stage_code') }} as mapped_stage_code,
     coalesce(
-        {{ mapping }}.stage_code,
+        {{ seed_value(mapping, 'stage_code') }},
         case when {{ probability }} >= 1 then 'won' when {{ probability }} <= 0 then 'lost' else 'unmapped' end
     ) as stage_code,
-    coalesce({{ mapping }}.stage_name, {{ source_stage }}) as stage_name,
+    coalesce({{ seed_value(mapping, 'stage_name') }}, {{ source_stage }}) as stage_name,
     coalesce(
-        {{ mapping }}.stage_group,
+        {{ seed_value(mapping, 'stage_group') }},
         case when {{ probability }} >= 1 then 'won' when {{ probability }} <= 0 then 'lost' else 'open' end
     ) as stage_group,
-    {{ mapping }}.stage_order
+    {{ seed_value(mapping, 'stage_order') }} as stage_order
+{%- endmacro %}
+
+{#- column of the first seed alias that matched: `a.col`, or coalesce(a.col, b.col, …) -#}
+{% macro seed_value(mapping, column) -%}
+    {%- set aliases = [mapping] if mapping is string else mapping -%}
+    {%- set columns = [] -%}
+    {%- for alias in aliases %}{% do columns.append(alias ~ '.' ~ column) %}{% endfor -%}
+    {{ columns[0] if columns | length == 1 else 'coalesce(' ~ columns | join(', ') ~ ')' }}
 {%- endmacro %}

@@ -118,6 +118,7 @@ final as (
         bounded.version_start as valid_from,
         bounded.version_end as valid_to,
         bounded.dbt_valid_to is null as is_current
+        {{- pass_through_select('dim_customer', 'bounded.extra', 'bounded.source_system') }}
     from bounded
     left join matches
         on bounded.customer_key = matches.customer_key
