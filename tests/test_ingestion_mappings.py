@@ -100,20 +100,53 @@ SOURCES_DOC = Path(__file__).parents[1] / "docs" / "sources.md"
 
 def test_the_mapping_example_of_the_docs_loads_a_users_export(home: Home, tmp_path: Path):
     example = re.search(r"^```yaml\n(.*?)^```", SOURCES_DOC.read_text(encoding="utf-8"), re.S | re.M).group(1)
-    mapping = tmp_path / "pipedrive.yml"
+    mapping = tmp_path / "odoo.yml"
     mapping.write_text(example, encoding="utf-8")
-    export = write_csv(tmp_path / "deals-export.csv", [
-        ["Deal - ID", "Deal - Title", "Deal - Value", "Deal - Currency", "Deal - Stage", "Deal - Won time",
-         "Deal - Update time", "Deal - Label"],
-        ["101", "Acme expansion", "€12,500", "EUR", "Won", "05/03/2024 14:00", "2024-03-05 14:00:00", "hot"],
+    export = write_csv(tmp_path / "crm.lead.csv", [
+        ["ID", "Opportunity", "Customer", "Customer/ID", "Salesperson", "Expected Revenue", "Currency", "Stage",
+         "Probability", "Expected Closing", "Created on", "Last Updated on", "Tags"],
+        ["42", "Acme expansion", "Acme", "7", "Mitchell Admin", "12,500.00", "EUR", "Won", "100", "03/05/2024",
+         "2024-01-10 09:00:00", "2024-03-05 14:00:00", "hot"],
     ])
 
     [result] = ingest_paths(str(mapping), [export], home)
 
-    assert (result.status, result.source, result.entity, result.rows_loaded) == ("loaded", "pipedrive", "deals", 1)
-    [row] = raw_rows(home, "pipedrive", "deals")
-    assert (row["deal_id"], row["value"], row["won_time"]) == ("101", Decimal("12500.0000"), dt.datetime(2024, 3, 5, 14, 0))
-    assert row["_source_system"] == "pipedrive" and result.columns_extra == ["Deal - Label"]
+    assert (result.status, result.source, result.entity, result.rows_loaded) == ("loaded", "odoo", "opportunities", 1)
+    [row] = raw_rows(home, "odoo", "opportunities")
+    assert (row["opportunity_id"], row["amount"], row["close_date"], row["probability"]) == (
+        "42", Decimal("12500.0000"), dt.date(2024, 3, 5), Decimal("1.000000"))
+    # every canonical column is there, null where the mapping has none
+    assert (row["is_won"], row["pipeline"], row["_source_system"]) == (None, None, "odoo")
+    assert result.columns_extra == ["Tags"]
+    # and every canonical entity the mapping lacks has its zero-row schema, so dbt's stg_crm__* read it
+    assert (home.raw / "odoo" / "users" / "_schema.parquet").is_file()
+
+
+CANONICAL_MALFORMED = [
+    ("deals:\n    columns:\n      deal_id: {type: id}\n",
+     "entities.deals: not a canonical CRM entity; use one of ['accounts', 'activities', 'contacts', "),
+    ("opportunities:\n    columns:\n      opportunity_id: {required: true, type: id}\n      opportunity_name: {}\n"
+     "      stage: {}\n      territory: {}\n",
+     "entities.opportunities.columns.territory: not a canonical column of opportunities; use one of "),
+    ("opportunities:\n    columns:\n      opportunity_id: {type: id}\n      opportunity_name: {}\n      stage: {}\n"
+     "      amount: {type: text}\n",
+     "entities.opportunities.columns.amount: type 'text', the canonical type is 'money'"),
+    ("opportunities:\n    columns:\n      opportunity_id: {type: id}\n      opportunity_name: {}\n",
+     "entities.opportunities: maps no header to the required column(s) ['stage']"),
+    ("users:\n    key: [email]\n    columns:\n      user_id: {type: id}\n      email: {}\n",
+     "entities.users: key and modified_at are the contract's: key ['user_id'], modified_at modified_at"),
+]
+
+
+@pytest.mark.parametrize(("entities", "problem"), CANONICAL_MALFORMED)
+def test_a_canonical_mapping_names_only_canonical_entities_and_columns(tmp_path: Path, entities: str, problem: str):
+    mapping = tmp_path / "my_crm.yml"
+    mapping.write_text(f"source: my_crm\ncanonical: true\nentities:\n  {entities}", encoding="utf-8")
+
+    with pytest.raises(ProfileError) as raised:
+        profiles_for(str(mapping))
+
+    assert str(raised.value).startswith(f"{mapping}: {problem}")
 
 
 MALFORMED = [
