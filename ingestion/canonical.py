@@ -26,6 +26,7 @@ class CanonicalEntity:
     key: tuple[str, ...]
     modified_at: str
     columns: dict[str, ColumnSpec]
+    repeated_rows: bool  # rows repeat the key by design (an order's lines)
 
 
 @cache
@@ -37,6 +38,7 @@ def canonical_entities() -> dict[str, CanonicalEntity]:
             key=tuple(body["key"]),
             modified_at=body["modified_at"],
             columns={c: _column(c, spec, CONTRACT, f"entities.{name}.columns.{c}") for c, spec in body["columns"].items()},
+            repeated_rows=body.get("repeated_rows") is True,
         )
         for name, body in doc["entities"].items()
     }
@@ -69,7 +71,8 @@ def conform(profile: Profile) -> Profile:
         replace(mapped[name], required=mapped[name].required or spec.required) if name in mapped else replace(spec, headers=())
         for name, spec in entity.columns.items()
     )
-    return replace(profile, columns=columns, key=entity.key, modified_at=entity.modified_at, canonical=True)
+    return replace(profile, columns=columns, key=entity.key, modified_at=entity.modified_at, canonical=True,
+                   repeated_rows=entity.repeated_rows)
 
 
 def with_placeholders(profiles: list[Profile]) -> list[Profile]:
@@ -78,7 +81,7 @@ def with_placeholders(profiles: list[Profile]) -> list[Profile]:
     extra = [
         Profile(source=p.source, entity=e.name, description="", columns=tuple(replace(c, headers=()) for c in e.columns.values()),
                 key=e.key, modified_at=e.modified_at, file_hints=(), default_date_format=p.default_date_format,
-                origin=p.origin, canonical=True)
+                origin=p.origin, canonical=True, repeated_rows=e.repeated_rows)
         for p in {p.source: p for p in profiles if p.canonical}.values()
         for e in canonical_entities().values()
         if (p.source, e.name) not in present

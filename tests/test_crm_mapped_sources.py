@@ -39,6 +39,10 @@ PASS_THROUGH = {
         {"name": "competitor_count", "data_type": "bigint", "description": "Salesforce Competitor_Count__c.",
          "headers": {"salesforce": "Competitor_Count__c"}},
     ],
+    "fct_order_lines": [
+        {"name": "warranty_years", "data_type": "bigint", "description": "Salesforce OrderItem Warranty_Years__c.",
+         "headers": {"salesforce": "Warranty_Years__c"}},
+    ],
 }
 
 
@@ -49,7 +53,7 @@ def _landing(root: Path) -> dict[str, list[Path]]:
     sf = FIXTURES / "salesforce"
     data_export = root / "salesforce_data_export"
     data_export.mkdir(parents=True)
-    for name in ("User.csv", "Account.csv", "Opportunity.csv", "OpportunityHistory.csv"):
+    for name in ("User.csv", "Account.csv", "Opportunity.csv", "OpportunityHistory.csv", "Order.csv", "OrderItem.csv"):
         shutil.copy(sf / name, data_export / name)
     reports = root / "salesforce_reports"
     reports.mkdir()
@@ -90,7 +94,8 @@ def crm(tmp_path_factory: pytest.TempPathFactory):
 
 def test_every_export_format_loads(crm) -> None:
     _, printed, _ = crm
-    for line in ("User.csv", "Account.csv", "Opportunity.csv", "OpportunityHistory.csv", "report1712000000000.csv",
+    for line in ("User.csv", "Account.csv", "Opportunity.csv", "OpportunityHistory.csv", "Order.csv", "OrderItem.csv",
+                 "report1712000000000.csv",
                  "Accounts report.xlsx", "deals_page_1.json", "deals_page_2.json", "owners_page_1.json",
                  "hubspot-crm-exports-all-deals-2024-05-01.csv", "hubspot-crm-exports-all-companies-2024-05-01.csv"):
         assert any(line in row and "quarantined=0" in row and "loaded=0" not in row for row in printed.splitlines()), line
@@ -125,6 +130,21 @@ def test_win_rate_and_the_15_and_18_character_ids_of_one_opportunity(crm) -> Non
     assert [(s, won / closed) for s, _, _, won, closed in rows] == [("hubspot", 0.75), ("salesforce", 0.8)]
     assert con.execute(
         "select count(*) from marts.dim_customer where source_system = 'salesforce' and is_current").fetchone() == (4,)
+
+
+def test_salesforce_orders_are_revenue_by_rep_and_month(crm) -> None:
+    con, _, _ = crm
+    rows = con.execute("""
+        select rep_id, strftime(order_date, '%Y-%m'), sum(revenue_cny), count(*)
+        from marts.fct_order_lines where source_system = 'salesforce' and not is_cancelled
+        group by all order by all
+    """).fetchall()
+    # Ord01 2 × 50,000 + 1 × 20,000; Ord02 10,000 USD × 7.20 (April); Ord03 is Cancelled
+    assert rows == [("S01", "2024-03", Decimal("120000.0000"), 2), ("S02", "2024-04", Decimal("72000.0000"), 1)]
+    assert con.execute("""
+        select product_key is not null, warranty_years from marts.fct_order_lines
+        where source_system = 'salesforce' order by order_id, line_no
+    """).fetchall() == [(True, 3), (True, 1), (True, None), (True, 2)]
 
 
 def test_pipeline_by_stage(crm) -> None:

@@ -34,6 +34,11 @@ fxiaoke_orders as (
     where not is_deleted
 ),
 
+canonical_orders as (
+    select * from {{ ref('stg_crm__orders') }}
+    where not is_deleted
+),
+
 rep_lookup as (
     select * from {{ ref('int_rep_lookup') }}
 ),
@@ -133,6 +138,10 @@ order_customer_references as (
     select 'fxiaoke', customer_name, cast(null as {{ dbt.type_string() }}), customer_name, loaded_at
     from fxiaoke_orders
     where customer_name is not null
+    union all
+    select source_system, coalesce(account_id, account_name), account_id, account_name, loaded_at
+    from canonical_orders
+    where coalesce(account_id, account_name) is not null
 ),
 
 unmatched_references as (
