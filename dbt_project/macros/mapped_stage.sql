@@ -28,3 +28,18 @@
     {%- for alias in aliases %}{% do columns.append(alias ~ '.' ~ column) %}{% endfor -%}
     {{ columns[0] if columns | length == 1 else 'coalesce(' ~ columns | join(', ') ~ ')' }}
 {%- endmacro %}
+
+{#- The seed's rows for a canonical-CRM record's stage, as aliases pipeline_stage (a row for the
+    record's pipeline) and any_pipeline_stage (a row for every pipeline): pass
+    ['pipeline_stage', 'any_pipeline_stage'] to mapped_stage. Used after `from <relation>` in a
+    model that imports seed stage_mapping as `stage_mapping`. -#}
+{% macro join_pipeline_stages(relation) %}
+    left join stage_mapping as pipeline_stage
+        on pipeline_stage.source_system = {{ relation }}.source_system
+        and {{ match_key('pipeline_stage.pipeline') }} = {{ match_key(relation ~ '.pipeline') }}
+        and {{ match_key('pipeline_stage.source_stage') }} = {{ match_key(relation ~ '.source_stage') }}
+    left join stage_mapping as any_pipeline_stage
+        on any_pipeline_stage.source_system = {{ relation }}.source_system
+        and any_pipeline_stage.pipeline is null
+        and {{ match_key('any_pipeline_stage.source_stage') }} = {{ match_key(relation ~ '.source_stage') }}
+{%- endmacro %}

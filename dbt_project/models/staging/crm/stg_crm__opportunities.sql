@@ -57,14 +57,7 @@ mapped as (
         {{ mapped_stage(['pipeline_stage', 'any_pipeline_stage'], 'renamed.source_stage', 'renamed.closed_probability') }},
         coalesce(renamed.probability, pipeline_stage.default_probability, any_pipeline_stage.default_probability) as win_probability
     from renamed
-    left join stage_mapping as pipeline_stage
-        on pipeline_stage.source_system = renamed.source_system
-        and {{ match_key('pipeline_stage.pipeline') }} = {{ match_key('renamed.pipeline') }}
-        and {{ match_key('pipeline_stage.source_stage') }} = {{ match_key('renamed.source_stage') }}
-    left join stage_mapping as any_pipeline_stage
-        on any_pipeline_stage.source_system = renamed.source_system
-        and any_pipeline_stage.pipeline is null
-        and {{ match_key('any_pipeline_stage.source_stage') }} = {{ match_key('renamed.source_stage') }}
+    {{ join_pipeline_stages('renamed') }}
 )
 
 select * from mapped

@@ -34,14 +34,7 @@ mapped as (
         versions.*,
         {{ mapped_stage(['pipeline_stage', 'any_pipeline_stage'], 'versions.source_stage') }}
     from versions
-    left join stage_mapping as pipeline_stage
-        on pipeline_stage.source_system = versions.source_system
-        and {{ match_key('pipeline_stage.pipeline') }} = {{ match_key('versions.pipeline') }}
-        and {{ match_key('pipeline_stage.source_stage') }} = {{ match_key('versions.source_stage') }}
-    left join stage_mapping as any_pipeline_stage
-        on any_pipeline_stage.source_system = versions.source_system
-        and any_pipeline_stage.pipeline is null
-        and {{ match_key('any_pipeline_stage.source_stage') }} = {{ match_key('versions.source_stage') }}
+    {{ join_pipeline_stages('versions') }}
 )
 
 select * from mapped
