@@ -163,6 +163,8 @@ MALFORMED = [
      "entities.deals.columns.id: required must be true or false"),
     ("source: crm\nentities:\n  deals:\n    columns:\n      id: {headers: [Id], pattern: '[0-9'}\n",
      "entities.deals.columns.id.pattern: invalid regular expression '[0-9': "),
+    ("source: crm\nentities:\n  deals:\n    columns:\n      id: {headers: [Id], type: int, keep_chars: 15}\n",
+     "entities.deals.columns.id: keep_chars must be a positive whole number, on an id or text column"),
     ("source: My CRM\nentities:\n  deals:\n    columns:\n      id: {headers: [Id]}\n",
      "source: 'My CRM' must be lower-case letters, digits and _ (it names a raw-zone folder)"),
     ("source: crm\nentities:\n  targets:\n    columns:\n      period: {}\n    unpivot: {into: month, value: period,"
