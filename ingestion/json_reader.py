@@ -1,5 +1,6 @@
 """API pages as JSON: Zoho CRM REST (``{"data": [...], "info": {...}}``), the Fxiaoke OpenAPI
-(``{"data": {"dataList": [...]}}``) or a bare list of records.
+(``{"data": {"dataList": [...]}}``), HubSpot's CRM API v3 (``{"results": [{"id", "properties": {...}}],
+"paging": {"next": {"after": …}}}``: properties read as ``properties.dealname``) or a bare list of records.
 
 Nested objects are flattened to dotted headers (Zoho lookups ``{"name", "id"}`` become
 ``Account_Name.name`` and ``Account_Name.id``), which the profiles match like export headers.
@@ -44,12 +45,13 @@ def flatten_record(record: dict, prefix: str = "") -> Row:
 
 
 def _records(doc: object) -> list:
-    """The record list of an API page: Zoho's ``data``, Fxiaoke's ``data.dataList``, or a list."""
+    """The record list of an API page: Zoho's ``data``, Fxiaoke's ``data.dataList``, HubSpot's
+    ``results``, or a list."""
     for candidate in (doc, doc.get("data") if isinstance(doc, dict) else None):
         if isinstance(candidate, list):
             return candidate
         if isinstance(candidate, dict):
-            for key in ("dataList", "data", "records", "result"):
+            for key in ("dataList", "data", "records", "result", "results"):
                 if isinstance(candidate.get(key), list):
                     return candidate[key]
     raise RejectedFile("JSON holds no record list (expected `data`, `data.dataList` or a list)")

@@ -23,11 +23,12 @@ MAPPING_DIR = Path(__file__).parent / "mappings"
 COLUMN_TYPES = {"id", "text", "int", "decimal", "money", "percent", "date", "timestamp", "bool"}
 PERCENT_SCALES = {"points", "fraction"}
 # Keys a file may use: a typo (`header:` for `headers:`) is an error, not a silently ignored key.
-FILE_KEYS = {"source", "description", "default_date_format", "entities", "common_columns"}
+FILE_KEYS = {"source", "description", "default_date_format", "entities", "common_columns", "canonical"}
 ENTITY_KEYS = {"description", "file_hints", "key", "modified_at", "columns", "unpivot", "footer_starts", "repeated_rows",
               "full_export"}
 COLUMN_KEYS = {
     "headers", "type", "required", "percent_scale", "allow_negative", "not_in_future", "allowed", "pattern", "description",
+    "keep_chars",
 }
 UNPIVOT_KEYS = {"into", "value", "template", "inputs", "labels"}
 
@@ -57,6 +58,7 @@ class ColumnSpec:
     not_in_future: bool = False
     allowed: tuple[str, ...] = ()
     pattern: str | None = None  # a text value must match it whole (e.g. Salesforce 15/18-char ids)
+    keep_chars: int | None = None  # keep the first n characters (an 18-char Salesforce id is its 15-char id + checksum)
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,7 @@ class Profile:
     footer_starts: str | None = None  # regex: a one-cell row matching it starts a report footer
     repeated_rows: bool = False  # rows repeat the key by design (an order's header on each line): no duplicate-key check
     full_export: bool = False  # every file of the entity is the whole set by nature (a roster sheet): always a full load
+    canonical: bool = False  # a canonical CRM entity (ingestion/canonical/crm.yml): dbt's stg_crm__* read it
 
     @property
     def required(self) -> tuple[ColumnSpec, ...]:
@@ -147,6 +150,9 @@ def _column(name: str, spec: object, origin: Path, where: str) -> ColumnSpec:
     for flag in ("required", "allow_negative", "not_in_future"):
         if not isinstance(spec.get(flag, False), bool):
             raise _fail(origin, where, f"{flag} must be true or false")
+    keep = spec.get("keep_chars")
+    if keep is not None and (isinstance(keep, bool) or not isinstance(keep, int) or keep < 1 or kind not in ("id", "text")):
+        raise _fail(origin, where, "keep_chars must be a positive whole number, on an id or text column")
     return ColumnSpec(
         name=name,
         headers=_strings(spec.get("headers", [name]), origin, f"{where}.headers"),
@@ -158,6 +164,7 @@ def _column(name: str, spec: object, origin: Path, where: str) -> ColumnSpec:
         not_in_future=spec.get("not_in_future", kind == "timestamp"),
         allowed=_strings(spec.get("allowed", []), origin, f"{where}.allowed"),
         pattern=_regex(spec["pattern"], origin, f"{where}.pattern") if "pattern" in spec else None,
+        keep_chars=keep,
     )
 
 
@@ -220,7 +227,14 @@ def parse_profile_file(path: Path) -> list[Profile]:
     if not re.fullmatch(r"[a-z][a-z0-9_]*", source):
         raise _fail(path, "source", f"{source!r} must be lower-case letters, digits and _ (it names a raw-zone folder)")
     date_format = str(doc.get("default_date_format", "%Y-%m-%d"))
-    return [_profile(source, str(entity), body, date_format, path) for entity, body in doc["entities"].items()]
+    profiles = [_profile(source, str(entity), body, date_format, path) for entity, body in doc["entities"].items()]
+    if doc.get("canonical") not in (None, False, True):
+        raise _fail(path, "canonical", "must be true or false")
+    if doc.get("canonical") is True:
+        from ingestion.canonical import conform  # the contract is itself read with _column
+
+        return [conform(profile) for profile in profiles]
+    return profiles
 
 
 @cache

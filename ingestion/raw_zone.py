@@ -11,6 +11,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ingestion.canonical import with_placeholders
 from ingestion.profiles import Profile, shipped_profiles
 from ingestion.settings import Home
 from ingestion.typing_sql import SQL_TYPES
@@ -51,8 +52,9 @@ def entity_dir(home: Home, profile: Profile) -> Path:
 
 def ensure_raw_zone(home: Home, profiles: list[Profile] | None = None) -> None:
     """A zero-row ``_schema.parquet`` per entity, so that dbt sources read (and type) an entity
-    that has never been loaded instead of failing on an empty glob."""
-    for profile in profiles if profiles is not None else shipped_profiles():
+    that has never been loaded instead of failing on an empty glob. A canonical CRM source gets
+    one for every canonical entity, exported or not: dbt's stg_crm__* read them all."""
+    for profile in with_placeholders(list(profiles if profiles is not None else shipped_profiles())):
         target = entity_dir(home, profile) / "_schema.parquet"
         if target.exists():
             continue

@@ -77,11 +77,12 @@ def typed_column(spec: ColumnSpec, raw: str, dates: DatePlan, timezone: str) -> 
     unparsed = f"case when {name} is null then {value} is not null else false end"
     checks: list[tuple[str, str]] = []
     if kind in ("id", "text"):
-        expression = value
+        expression = f"left({value}, {spec.keep_chars})" if spec.keep_chars else value
         limit = max_cell_chars()
         checks.append((f"length({name}) > {limit}", quote(f"longer than {limit:,} characters (setting SALESDW_MAX_CELL_CHARS)")))
         if spec.pattern:
-            checks.append((f"not regexp_full_match({name}, {quote(spec.pattern)})", quote(f"does not match {spec.pattern}")))
+            # on the cell as exported: keep_chars must not make a malformed id pass
+            checks.append((f"not regexp_full_match({value}, {quote(spec.pattern)})", quote(f"does not match {spec.pattern}")))
     elif kind == "int":
         whole = f"replace({value}, ',', '')"
         expression = (f"coalesce(try_cast({value} as bigint), case when regexp_full_match({whole}, '-?[0-9]+(\\.0+)?')"

@@ -13,6 +13,10 @@ import duckdb
 import pytest
 import yaml
 
+from ingestion.profiles import shipped_profiles
+from ingestion.raw_zone import ensure_raw_zone
+from ingestion.settings import Home
+
 REPO = Path(__file__).resolve().parents[1]
 PROJECT_DIR = REPO / "dbt_project"
 PROFILES = {
@@ -53,10 +57,12 @@ def _write(path: Path, columns: dict[str, str], rows: list[dict]) -> None:
 
 
 def write_schema_files(home: Path) -> None:
-    """The zero-row _schema.parquet of every entity of every profile."""
+    """The zero-row _schema.parquet of every entity of every profile, and (written by the
+    ingestion itself) of every canonical entity of the shipped canonical CRMs (Salesforce, HubSpot)."""
     for source, profile in PROFILES.items():
         for entity in profile["entities"]:
             _write(home / "raw" / source / entity / "_schema.parquet", raw_columns(source, entity), [])
+    ensure_raw_zone(Home(home), [p for p in shipped_profiles() if p.canonical])
 
 
 def write_raw(

@@ -4,6 +4,7 @@ mapping file given by path, and the errors a malformed mapping file gives."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -43,11 +44,12 @@ def test_salesforce_opportunities_report_with_its_footer(home: Home, tmp_path: P
     assert [(q.row, q.column, q.raw_value, q.reason) for q in result.quarantine] == [
         (4, "Opportunity ID", "0065g0000", "does not match [a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?")]  # the footer is no row
     first, second = raw_rows(home, "salesforce", "opportunities")
-    assert (first["opportunity_id"], second["opportunity_id"]) == ("0065g00000AbCdE", "0065g00000AbCdFAAV")
+    # the 18-character id is its 15 characters and a checksum: kept as 15, so both forms match
+    assert (first["opportunity_id"], second["opportunity_id"]) == ("0065g00000AbCdE", "0065g00000AbCdF")
     assert (first["amount"], second["amount"]) == (Decimal("125000.0000"), Decimal("48000.0000"))
     assert (first["close_date"], second["close_date"]) == (dt.date(2024, 3, 5), dt.date(2024, 4, 30))
-    assert first["probability"] == Decimal("1.000000") and first["fiscal_period"] == "Q1-2024"
-    assert first["created_date"] == dt.datetime(2024, 1, 10) and first["owner"] == "Jane Doe"
+    assert first["probability"] == Decimal("1.000000") and json.loads(first["_extra"]) == {"Fiscal Period": "Q1-2024"}
+    assert first["created_at"] == dt.datetime(2024, 1, 10) and first["owner_name"] == "Jane Doe"
     assert second["opportunity_type"] == "Existing Customer - Upgrade"
 
 
@@ -63,8 +65,8 @@ def test_salesforce_accounts_xlsx(home: Home, tmp_path: Path):
 
     assert (result.entity, result.rows_loaded) == ("accounts", 1)
     [row] = raw_rows(home, "salesforce", "accounts")
-    assert (row["account_id"], row["billing_state"], row["annual_revenue"], row["employees"]) == (
-        "0015g00000XyZaBAAB", "Shanghai", Decimal("12500000.0000"), 350)
+    assert (row["account_id"], row["state"], row["annual_revenue"], row["employees"]) == (
+        "0015g00000XyZaB", "Shanghai", Decimal("12500000.0000"), 350)
 
 
 def test_hubspot_deals_and_companies_keep_stage_ids_as_exported(home: Home, tmp_path: Path):
@@ -83,13 +85,14 @@ def test_hubspot_deals_and_companies_keep_stage_ids_as_exported(home: Home, tmp_
 
     results = ingest_paths("hubspot", [deals, companies], home)
 
-    assert [(r.entity, r.rows_loaded, r.rows_quarantined) for r in results] == [("deals", 2, 0), ("companies", 1, 0)]
-    first, second = raw_rows(home, "hubspot", "deals")
-    assert (first["record_id"], first["deal_stage"], first["pipeline"]) == ("15482936001", "closedwon", "default")
-    assert (first["close_date"], first["create_date"]) == (dt.date(2024, 3, 5), dt.datetime(2024, 1, 10, 9, 30))
-    assert (first["amount"], second["amount"], second["associated_company"]) == (Decimal("125000.0000"), None, None)
-    [company] = raw_rows(home, "hubspot", "companies")
-    assert (company["company_name"], company["employees"], company["lifecycle_stage"]) == ("Acme, Inc", 350, "customer")
+    assert [(r.entity, r.rows_loaded, r.rows_quarantined) for r in results] == [("opportunities", 2, 0), ("accounts", 1, 0)]
+    first, second = raw_rows(home, "hubspot", "opportunities")
+    assert (first["opportunity_id"], first["stage"], first["pipeline"]) == ("15482936001", "closedwon", "default")
+    assert (first["close_date"], first["created_at"]) == (dt.date(2024, 3, 5), dt.datetime(2024, 1, 10, 9, 30))
+    assert (first["amount"], second["amount"], second["account_name"]) == (Decimal("125000.0000"), None, None)
+    [company] = raw_rows(home, "hubspot", "accounts")
+    assert (company["account_name"], company["employees"], json.loads(company["_extra"])) == (
+        "Acme, Inc", 350, {"Lifecycle Stage": "customer"})
 
 
 SOURCES_DOC = Path(__file__).parents[1] / "docs" / "sources.md"
@@ -97,20 +100,53 @@ SOURCES_DOC = Path(__file__).parents[1] / "docs" / "sources.md"
 
 def test_the_mapping_example_of_the_docs_loads_a_users_export(home: Home, tmp_path: Path):
     example = re.search(r"^```yaml\n(.*?)^```", SOURCES_DOC.read_text(encoding="utf-8"), re.S | re.M).group(1)
-    mapping = tmp_path / "pipedrive.yml"
+    mapping = tmp_path / "odoo.yml"
     mapping.write_text(example, encoding="utf-8")
-    export = write_csv(tmp_path / "deals-export.csv", [
-        ["Deal - ID", "Deal - Title", "Deal - Value", "Deal - Currency", "Deal - Stage", "Deal - Won time",
-         "Deal - Update time", "Deal - Label"],
-        ["101", "Acme expansion", "€12,500", "EUR", "Won", "05/03/2024 14:00", "2024-03-05 14:00:00", "hot"],
+    export = write_csv(tmp_path / "crm.lead.csv", [
+        ["ID", "Opportunity", "Customer", "Customer/ID", "Salesperson", "Expected Revenue", "Currency", "Stage",
+         "Probability", "Expected Closing", "Created on", "Last Updated on", "Tags"],
+        ["42", "Acme expansion", "Acme", "7", "Mitchell Admin", "12,500.00", "EUR", "Won", "100", "03/05/2024",
+         "2024-01-10 09:00:00", "2024-03-05 14:00:00", "hot"],
     ])
 
     [result] = ingest_paths(str(mapping), [export], home)
 
-    assert (result.status, result.source, result.entity, result.rows_loaded) == ("loaded", "pipedrive", "deals", 1)
-    [row] = raw_rows(home, "pipedrive", "deals")
-    assert (row["deal_id"], row["value"], row["won_time"]) == ("101", Decimal("12500.0000"), dt.datetime(2024, 3, 5, 14, 0))
-    assert row["_source_system"] == "pipedrive" and result.columns_extra == ["Deal - Label"]
+    assert (result.status, result.source, result.entity, result.rows_loaded) == ("loaded", "odoo", "opportunities", 1)
+    [row] = raw_rows(home, "odoo", "opportunities")
+    assert (row["opportunity_id"], row["amount"], row["close_date"], row["probability"]) == (
+        "42", Decimal("12500.0000"), dt.date(2024, 3, 5), Decimal("1.000000"))
+    # every canonical column is there, null where the mapping has none
+    assert (row["is_won"], row["pipeline"], row["_source_system"]) == (None, None, "odoo")
+    assert result.columns_extra == ["Tags"]
+    # and every canonical entity the mapping lacks has its zero-row schema, so dbt's stg_crm__* read it
+    assert (home.raw / "odoo" / "users" / "_schema.parquet").is_file()
+
+
+CANONICAL_MALFORMED = [
+    ("deals:\n    columns:\n      deal_id: {type: id}\n",
+     "entities.deals: not a canonical CRM entity; use one of ['accounts', 'activities', 'contacts', "),
+    ("opportunities:\n    columns:\n      opportunity_id: {required: true, type: id}\n      opportunity_name: {}\n"
+     "      stage: {}\n      territory: {}\n",
+     "entities.opportunities.columns.territory: not a canonical column of opportunities; use one of "),
+    ("opportunities:\n    columns:\n      opportunity_id: {type: id}\n      opportunity_name: {}\n      stage: {}\n"
+     "      amount: {type: text}\n",
+     "entities.opportunities.columns.amount: type 'text', the canonical type is 'money'"),
+    ("opportunities:\n    columns:\n      opportunity_id: {type: id}\n      opportunity_name: {}\n",
+     "entities.opportunities: maps no header to the required column(s) ['stage']"),
+    ("users:\n    key: [email]\n    columns:\n      user_id: {type: id}\n      email: {}\n",
+     "entities.users: key and modified_at are the contract's: key ['user_id'], modified_at modified_at"),
+]
+
+
+@pytest.mark.parametrize(("entities", "problem"), CANONICAL_MALFORMED)
+def test_a_canonical_mapping_names_only_canonical_entities_and_columns(tmp_path: Path, entities: str, problem: str):
+    mapping = tmp_path / "my_crm.yml"
+    mapping.write_text(f"source: my_crm\ncanonical: true\nentities:\n  {entities}", encoding="utf-8")
+
+    with pytest.raises(ProfileError) as raised:
+        profiles_for(str(mapping))
+
+    assert str(raised.value).startswith(f"{mapping}: {problem}")
 
 
 MALFORMED = [
@@ -127,6 +163,8 @@ MALFORMED = [
      "entities.deals.columns.id: required must be true or false"),
     ("source: crm\nentities:\n  deals:\n    columns:\n      id: {headers: [Id], pattern: '[0-9'}\n",
      "entities.deals.columns.id.pattern: invalid regular expression '[0-9': "),
+    ("source: crm\nentities:\n  deals:\n    columns:\n      id: {headers: [Id], type: int, keep_chars: 15}\n",
+     "entities.deals.columns.id: keep_chars must be a positive whole number, on an id or text column"),
     ("source: My CRM\nentities:\n  deals:\n    columns:\n      id: {headers: [Id]}\n",
      "source: 'My CRM' must be lower-case letters, digits and _ (it names a raw-zone folder)"),
     ("source: crm\nentities:\n  targets:\n    columns:\n      period: {}\n    unpivot: {into: month, value: period,"
@@ -154,8 +192,9 @@ def test_a_missing_mapping_file_and_an_unknown_source(home: Home, tmp_path: Path
 
 
 def test_shipped_mappings_have_the_entities_the_docs_promise():
-    assert {p.entity for p in profiles_for("salesforce")} == {"opportunities", "accounts"}
-    assert {p.entity for p in profiles_for("hubspot")} == {"deals", "companies"}
+    assert {p.entity for p in profiles_for("salesforce")} == {
+        "opportunities", "opportunity_history", "accounts", "users", "orders", "order_lines"}
+    assert {p.entity for p in profiles_for("hubspot")} == {"opportunities", "accounts", "users"}
 
 
 def test_salesforce_weekly_data_export_with_api_names_and_utc_times(home: Home, tmp_path: Path):
@@ -171,8 +210,8 @@ def test_salesforce_weekly_data_export_with_api_names_and_utc_times(home: Home, 
 
     assert (result.entity, result.rows_loaded, result.rows_quarantined) == ("opportunities", 1, 0)
     [row] = raw_rows(home, "salesforce", "opportunities")
-    assert (row["stage"], row["account_id"], row["owner_id"], row["is_deleted"]) == (
-        "Closed Won", "0015g00000XyZaBAAB", "0055g00000Qq1AAAAZ", False)
+    assert (row["stage"], row["account_id"], row["owner_id"], row["crm_deleted"]) == (
+        "Closed Won", "0015g00000XyZaB", "0055g00000Qq1AA", False)
     # UTC, converted to the source time zone (Asia/Shanghai)
-    assert row["last_modified_date"] == dt.datetime(2024, 4, 30, 18, 15, 30)
+    assert row["modified_at"] == dt.datetime(2024, 4, 30, 18, 15, 30)
     assert row["close_date"] == dt.date(2024, 4, 30)

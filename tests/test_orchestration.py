@@ -44,6 +44,11 @@ def test_asset_graph_is_one_piece(defs):
     staging_deals = next(k for k in graph.get_all_asset_keys() if k.path[-1] == "stg_zoho__deals")
     upstream = {k.to_user_string() for k in graph.get(staging_deals).parent_keys}
     assert "raw/zoho/deals" in upstream, "dbt sources must point at the ingestion assets"
+    # the canonical CRMs' tables, read by dbt as one source, come after each CRM's ingestion
+    crm_staging = next(k for k in graph.get_all_asset_keys() if k.path[-1] == "stg_crm__opportunities")
+    assert "raw/crm/opportunities" in {k.to_user_string() for k in graph.get(crm_staging).parent_keys}
+    assert {k.to_user_string() for k in graph.get(AssetKey(["raw", "crm", "opportunities"])).parent_keys} == {
+        "raw/salesforce/opportunities", "raw/hubspot/opportunities"}
 
 
 def test_checks_cover_every_raw_entity(defs):

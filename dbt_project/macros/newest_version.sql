@@ -7,9 +7,11 @@
     removed from an order disappears with the next load of that order.
 
     is_deleted: the record is missing from the newest full-export batch of its entity
-    (`_is_full_export`, `_batch_id`) and was not loaded again after that batch began.
+    (`_is_full_export`, `_batch_id`) and was not loaded again after that batch began. With
+    scope (a column, e.g. '_source_system' for the canonical CRM sources that share one relation)
+    the newest full batch is each scope's own: a full HubSpot export deletes no Salesforce record.
 -#}
-{% macro newest_version(relation, key_columns, modified_at=none, keep='row') %}
+{% macro newest_version(relation, key_columns, modified_at=none, keep='row', scope=none) %}
 {%- set key = key_columns | join(', ') -%}
 {%- set modified = modified_at if modified_at else 'cast(null as ' ~ dbt.type_timestamp() ~ ')' -%}
 select *
@@ -40,6 +42,23 @@ from (
             max({{ modified }}) over (partition by {{ key }}, rows_loaded._load_id) as _load_modified_at
         from {{ relation }} as rows_loaded
     ) as versions
+    {% if scope -%}
+    left join (
+        select {{ scope }} as batch_scope, _batch_id, first_load_id
+        from (
+            select
+                {{ scope }},
+                _batch_id,
+                min(_load_id) as first_load_id,
+                row_number() over (partition by {{ scope }} order by max(_loaded_at) desc, max(_load_id) desc) as batch_rank
+            from {{ relation }}
+            where _is_full_export
+            group by {{ scope }}, _batch_id
+        ) as full_batches
+        where batch_rank = 1
+    ) as newest_full_batch
+        on newest_full_batch.batch_scope = versions.{{ scope }}
+    {%- else -%}
     left join (
         select _batch_id, min(_load_id) as first_load_id
         from {{ relation }}
@@ -49,6 +68,7 @@ from (
         limit 1
     ) as newest_full_batch
         on 1 = 1
+    {%- endif %}
 ) as ranked
 where _version_rank = 1
 {% endmacro %}

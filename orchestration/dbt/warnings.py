@@ -26,6 +26,18 @@ def dbt_artifacts(home: Home, run_id: str) -> Path:
 def build_warnings(home: Home, run_id: str) -> list[str]:
     """One line per dbt test that ended in warn during the run."""
     folder = dbt_artifacts(home, run_id)
+    if not (folder / "run_results.json").exists() or not home.build_db.exists():
+        return []
+    con = duckdb.connect(str(home.build_db), read_only=True)
+    try:
+        return artifact_warnings(folder, con)
+    finally:
+        con.close()
+
+
+def artifact_warnings(folder: Path, con: duckdb.DuckDBPyConnection) -> list[str]:
+    """One line per dbt test that ended in warn, from a dbt target folder's run_results.json
+    and manifest.json, with the failing values read from the build database (``con``)."""
     results_file, manifest_file = folder / "run_results.json", folder / "manifest.json"
     if not results_file.exists() or not manifest_file.exists():
         return []
@@ -33,11 +45,7 @@ def build_warnings(home: Home, run_id: str) -> list[str]:
     if not results:
         return []
     nodes = json.loads(manifest_file.read_text(encoding="utf-8"))["nodes"]
-    con = duckdb.connect(str(home.build_db), read_only=True)
-    try:
-        return [_describe(r, nodes.get(r["unique_id"], {}), con) for r in results]
-    finally:
-        con.close()
+    return [_describe(r, nodes.get(r["unique_id"], {}), con) for r in results]
 
 
 def _describe(result: dict, node: dict, con: duckdb.DuckDBPyConnection) -> str:

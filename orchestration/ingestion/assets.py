@@ -9,6 +9,7 @@ from pathlib import Path
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResult, MetadataValue, RetryPolicy, Backoff, multi_asset
 
 from ingestion import FileResult, ingest_paths
+from ingestion.canonical import canonical_entities
 from ingestion.load import EXPORT_SUFFIXES
 from ingestion.settings import Home
 from ingestion.profiles import Profile, profiles_for, shipped_profiles
@@ -92,4 +93,28 @@ def build_source_assets(source: str):
     return _ingest
 
 
-ingestion_assets = [build_source_assets(s) for s in SOURCES]
+def build_canonical_assets():
+    """``raw/crm/<entity>``: the raw tables of every canonical CRM (Salesforce, HubSpot…) as dbt's
+    source ``crm`` reads them, one glob per CRM. Nothing is written: the asset stands for the
+    union, downstream of each CRM's ingestion, so a run builds the stg_crm__* models after every
+    canonical CRM is loaded (and the graph shows where they come from)."""
+    canonical = [p for p in shipped_profiles() if p.canonical]
+    specs = [
+        AssetSpec(
+            key=raw_asset_key("crm", entity),
+            deps=[raw_asset_key(p.source, entity) for p in canonical if p.entity == entity],
+            group_name="raw",
+            description=f"The canonical entity {entity} of every canonical CRM (ingestion/canonical/crm.yml), read by dbt as one table.",
+        )
+        for entity in canonical_entities()
+    ]
+
+    @multi_asset(name="canonical_crm_raw", specs=specs, can_subset=True)
+    def _canonical(context: AssetExecutionContext):
+        for key in context.selected_asset_keys:
+            yield MaterializeResult(asset_key=key)
+
+    return _canonical
+
+
+ingestion_assets = [*(build_source_assets(s) for s in SOURCES), build_canonical_assets()]

@@ -1,6 +1,8 @@
 {#-
-    Customers of both CRMs, one row per CRM record: Zoho Accounts (keyed by Record Id) and
-    Fxiaoke 客户 (keyed by 客户名称, the name Fxiaoke relations use). An order naming a customer
+    Customers of every CRM, one row per CRM record: Zoho Accounts (keyed by Record Id), Fxiaoke
+    客户 (keyed by 客户名称, the name Fxiaoke relations use) and the accounts of every canonical
+    CRM (stg_crm__accounts: Salesforce, HubSpot…, keyed by their id). extra: the export's unmapped
+    columns (JSON), read by the pass-through columns of dim_customer. An order naming a customer
     that neither export holds still gets a row (is_inferred), so every order has its customer.
     The customers snapshot (snapshots/customers_snapshot.yml) keeps the history of these rows;
     int_customer_matches says which rows are one real customer.
@@ -17,6 +19,11 @@ fxiaoke_customers as (
     where not is_deleted
 ),
 
+canonical_accounts as (
+    select * from {{ ref('stg_crm__accounts') }}
+    where not is_deleted
+),
+
 zoho_orders as (
     select * from {{ ref('stg_zoho__sales_orders') }}
     where not is_deleted
@@ -24,6 +31,11 @@ zoho_orders as (
 
 fxiaoke_orders as (
     select * from {{ ref('stg_fxiaoke__orders') }}
+    where not is_deleted
+),
+
+canonical_orders as (
+    select * from {{ ref('stg_crm__orders') }}
     where not is_deleted
 ),
 
@@ -56,6 +68,7 @@ exported_customers as (
         account_type as source_channel,
         created_at,
         modified_at,
+        extra,
         loaded_at,
         false as is_inferred
     from zoho_accounts
@@ -81,9 +94,35 @@ exported_customers as (
         coalesce(record_type, customer_source),
         created_at,
         modified_at,
+        extra,
         loaded_at,
         false
     from fxiaoke_customers
+    union all
+    select
+        source_system,
+        account_id,
+        account_name,
+        account_number,
+        cast(null as {{ dbt.type_string() }}),
+        industry,
+        employees,
+        region_code,
+        state,
+        city,
+        country,
+        channel_code,
+        owner_name,
+        owner_id,
+        tax_id,
+        phone,
+        account_type,
+        created_at,
+        modified_at,
+        extra,
+        loaded_at,
+        false
+    from canonical_accounts
 ),
 
 order_customer_references as (
@@ -99,6 +138,10 @@ order_customer_references as (
     select 'fxiaoke', customer_name, cast(null as {{ dbt.type_string() }}), customer_name, loaded_at
     from fxiaoke_orders
     where customer_name is not null
+    union all
+    select source_system, coalesce(account_id, account_name), account_id, account_name, loaded_at
+    from canonical_orders
+    where coalesce(account_id, account_name) is not null
 ),
 
 unmatched_references as (
@@ -134,6 +177,7 @@ inferred_customers as (
         cast(null as {{ dbt.type_string() }}) as source_channel,
         cast(null as {{ dbt.type_timestamp() }}) as created_at,
         cast(null as {{ dbt.type_timestamp() }}) as modified_at,
+        cast(null as {{ dbt.type_string() }}) as extra,
         max(loaded_at) as loaded_at,
         true as is_inferred
     from unmatched_references

@@ -1,5 +1,6 @@
 {#-
-    Opportunities of both CRMs (Zoho Deals, Fxiaoke 商机) in their current state, with the
+    Opportunities of every CRM (Zoho Deals, Fxiaoke 商机, and the opportunities of every canonical
+    CRM: Salesforce Opportunities, HubSpot deals…) in their current state, with the
     canonical stage, the customer, the owner rep and the rep's region and team valid on the
     close date (expected close date while open). Amounts convert at the rate of the close month;
     for a month past the newest rate given, the newest rate carries forward (fx_is_projected).
@@ -14,6 +15,11 @@ zoho_deals as (
 fxiaoke_opportunities as (
     select * from {{ ref('stg_fxiaoke__opportunities') }}
     where not is_deleted and not is_void
+),
+
+canonical_opportunities as (
+    select * from {{ ref('stg_crm__opportunities') }}
+    where not is_deleted
 ),
 
 customer_lookup as (
@@ -57,6 +63,7 @@ unioned as (
         deal_type as opportunity_type,
         created_at,
         modified_at,
+        extra,
         loaded_at
     from zoho_deals
     union all
@@ -84,8 +91,37 @@ unioned as (
         record_type,
         created_at,
         modified_at,
+        extra,
         loaded_at
     from fxiaoke_opportunities
+    union all
+    select
+        source_system,
+        opportunity_id,
+        opportunity_name,
+        account_id,
+        account_name,
+        owner_name,
+        owner_id,
+        amount,
+        currency,
+        source_stage,
+        stage_code,
+        stage_name,
+        stage_group,
+        stage_order,
+        win_probability,
+        cast(created_at as date),
+        case when stage_group = 'open' then close_date end,
+        case when stage_group <> 'open' then close_date end,
+        lost_reason,
+        lead_source,
+        opportunity_type,
+        created_at,
+        modified_at,
+        extra,
+        loaded_at
+    from canonical_opportunities
 ),
 
 resolved as (

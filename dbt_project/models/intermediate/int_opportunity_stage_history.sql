@@ -1,9 +1,9 @@
 {#-
-    Stages entered by the opportunities of both CRMs, one row per stage entered, with the time
+    Stages entered by the opportunities of every CRM (Zoho, Fxiaoke, the canonical CRMs), one row per stage entered, with the time
     it was left (the next stage entered): the basis of stage conversion and time in stage.
 
     - history_origin 'exported': the CRM's own stage history (Zoho Stage History, Fxiaoke
-      商机阶段变更记录), when it holds rows for the opportunity.
+      商机阶段变更记录, Salesforce OpportunityHistory), when it holds rows for the opportunity.
     - history_origin 'derived_from_versions': for an opportunity without exported history (a CRM
       that exports none, or an opportunity missing from the export), the stages seen in
       successive raw versions of the opportunity (stg_*_versions), ordered by Modified Time: a
@@ -26,12 +26,21 @@ fxiaoke_history as (
     where not is_deleted
 ),
 
+canonical_history as (
+    select * from {{ ref('stg_crm__opportunity_history') }}
+    where not is_deleted
+),
+
 zoho_versions as (
     select * from {{ ref('stg_zoho__deal_versions') }}
 ),
 
 fxiaoke_versions as (
     select * from {{ ref('stg_fxiaoke__opportunity_versions') }}
+),
+
+canonical_versions as (
+    select * from {{ ref('stg_crm__opportunity_versions') }}
 ),
 
 opportunities as (
@@ -56,6 +65,19 @@ exported as (
     inner join opportunity_lookup
         on opportunity_lookup.source_system = 'fxiaoke'
         and opportunity_lookup.lookup_ref = fxiaoke_history.opportunity_name
+    union all
+    -- a Salesforce OpportunityHistory row repeats the stage when the amount or close date changes:
+    -- only a change of stage enters one
+    select
+        source_system, opportunity_id, source_stage, stage_code, stage_group,
+        stage_order, changed_at, changed_by, loaded_at
+    from (
+        select
+            canonical_history.*,
+            lag(source_stage) over (partition by source_system, opportunity_id order by changed_at) as previous_stage
+        from canonical_history
+    ) as canonical_changes
+    where previous_stage is null or previous_stage <> source_stage
 ),
 
 versions as (
@@ -68,6 +90,11 @@ versions as (
         'fxiaoke', opportunity_id, source_stage, stage_code, stage_group,
         stage_order, coalesce(modified_at, created_at), first_load_id, modified_by, loaded_at
     from fxiaoke_versions
+    union all
+    select
+        source_system, opportunity_id, source_stage, stage_code, stage_group,
+        stage_order, coalesce(modified_at, created_at), first_load_id, modified_by, loaded_at
+    from canonical_versions
 ),
 
 opportunities_with_exported_history as (

@@ -1,5 +1,6 @@
 {#-
-    Order lines of both CRMs with their revenue (KPI_DEFINITIONS "Revenue"):
+    Order lines of every CRM (Zoho, Fxiaoke, the canonical CRMs' stg_crm__order_lines: their
+    net amount as exported, no order-level discount) with their revenue (KPI_DEFINITIONS "Revenue"):
 
         revenue_local = quantity × unit_price × (1 − discount_rate)
         revenue_cny   = revenue_local × fx_rate of the order month (CNY = 1)
@@ -27,6 +28,11 @@ fxiaoke_lines as (
     select * from {{ ref('stg_fxiaoke__order_lines') }}
 ),
 
+canonical_lines as (
+    select * from {{ ref('stg_crm__order_lines') }}
+    where not is_deleted
+),
+
 orders as (
     select * from {{ ref('int_orders') }}
 ),
@@ -44,12 +50,12 @@ zoho_lines as (
     -- An order exported with its lines carries them inline; otherwise the separate line export.
     select
         sales_order_id as order_id, line_no, product_id as product_record_id, product_name, product_code,
-        quantity, unit_price, line_net_amount, false as is_void, discount_is_line_level, loaded_at
+        quantity, unit_price, line_net_amount, false as is_void, discount_is_line_level, extra, loaded_at
     from zoho_inline_lines
     union all
     select
         sales_order_id, line_no, cast(null as {{ dbt.type_string() }}), product_name, product_code,
-        quantity, unit_price, line_net_amount, false, false, loaded_at
+        quantity, unit_price, line_net_amount, false, false, extra, loaded_at
     from zoho_line_items
     where not is_deleted
         and sales_order_id not in (select sales_order_id from zoho_inline_lines)
@@ -60,8 +66,13 @@ unioned as (
     union all
     select
         'fxiaoke', order_no, line_no, cast(null as {{ dbt.type_string() }}), product_name, product_code,
-        quantity, unit_price, line_net_amount, is_void, false, loaded_at
+        quantity, unit_price, line_net_amount, is_void, false, extra, loaded_at
     from fxiaoke_lines
+    union all
+    select
+        source_system, order_id, line_no, cast(null as {{ dbt.type_string() }}), product_name, product_code,
+        quantity, unit_price, line_net_amount, false, false, extra, loaded_at
+    from canonical_lines
 ),
 
 with_order as (
@@ -173,6 +184,8 @@ final as (
         fx_rate,
         revenue_cny,
         is_cancelled,
+        -- the export's unmapped columns (JSON), read by fct_order_lines' pass-through columns
+        extra,
         greatest(loaded_at, order_loaded_at) as loaded_at
     from converted
 )

@@ -1,5 +1,5 @@
 {#-
-    Sales orders of both CRMs, one row per order that still exists (deleted ones dropped), with
+    Sales orders of every CRM (Zoho, Fxiaoke, the canonical CRMs' stg_crm__orders), one row per order that still exists (deleted ones dropped), with
     the customer, the owner rep (负责人 / Owner) and the rep's region and team valid on the order
     date (roster history), the cancelled flag and the order currency.
 -#}
@@ -12,6 +12,11 @@ zoho_orders as (
 
 fxiaoke_orders as (
     select * from {{ ref('stg_fxiaoke__orders') }}
+    where not is_deleted
+),
+
+canonical_orders as (
+    select * from {{ ref('stg_crm__orders') }}
     where not is_deleted
 ),
 
@@ -87,6 +92,33 @@ unioned as (
         modified_at,
         loaded_at
     from fxiaoke_orders
+    union all
+    select
+        source_system,
+        order_id,
+        order_number,
+        cast(null as {{ dbt.type_string() }}),
+        order_date,
+        account_id,
+        account_name,
+        owner_name,
+        owner_id,
+        opportunity_id,
+        source_status,
+        status_code,
+        is_cancelled,
+        currency,
+        subtotal,
+        subtotal,
+        cast(null as decimal(18, 4)),
+        cast(null as decimal(9, 6)),
+        cast(null as {{ dbt.type_string() }}),
+        cast(null as {{ dbt.type_string() }}),
+        cast(null as {{ dbt.type_string() }}),
+        created_at,
+        modified_at,
+        loaded_at
+    from canonical_orders
 ),
 
 with_customer_and_rep as (

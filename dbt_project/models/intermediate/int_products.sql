@@ -1,5 +1,5 @@
 {#-
-    Products of both CRMs, one row per CRM product (the source rows behind the conformed
+    Products of every CRM, one row per CRM product (the source rows behind the conformed
     dim_product), keyed by product code (or name when a product has no code). A product sold on
     an order line but missing from the product exports still gets a row (is_inferred), so every
     line has its product.
@@ -29,6 +29,11 @@ zoho_lines as (
 
 fxiaoke_lines as (
     select product_name, product_code from {{ ref('stg_fxiaoke__order_lines') }}
+),
+
+-- the canonical CRMs export no product list: their products are the ones their lines name
+canonical_lines as (
+    select source_system, product_name, product_code from {{ ref('stg_crm__order_lines') }}
 ),
 
 product_line_mapping as (
@@ -65,6 +70,8 @@ line_references as (
     select distinct 'zoho' as source_system, product_name, product_code from zoho_lines
     union
     select distinct 'fxiaoke', product_name, product_code from fxiaoke_lines
+    union
+    select distinct source_system, product_name, product_code from canonical_lines
 ),
 
 unmatched_references as (

@@ -83,6 +83,7 @@ final as (
         customer_versions.valid_from,
         customer_versions.valid_to,
         customer_versions.dbt_valid_to is null as is_current
+        {{- pass_through_select('dim_customer', 'customer_versions.extra', 'customer_versions.source_system') }}
     from customer_versions
     left join matches
         on customer_versions.customer_key = matches.customer_key

@@ -45,6 +45,7 @@ final as (
         lead_source,
         opportunity_type,
         loaded_at
+        {{- pass_through_select('fct_opportunities') }}
     from opportunities
 )
 

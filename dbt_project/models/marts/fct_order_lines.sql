@@ -61,6 +61,7 @@ final as (
         revenue_cny,
         is_cancelled,
         loaded_at
+        {{- pass_through_select('fct_order_lines') }}
     from order_lines
     {% if is_incremental() -%}
     where order_key in (select order_key from changed_orders)

@@ -39,6 +39,7 @@ renamed as (
         deal_status,
         last_followed_time as last_followed_at,
         in_public_pool as public_pool,
+        _extra as extra,
         {{ fxiaoke_common_columns() }}
     from newest_versions
 ),

@@ -35,6 +35,7 @@ renamed as (
         lost_reason,
         opportunity_source,
         sales_process,
+        _extra as extra,
         {{ fxiaoke_common_columns() }}
     from newest_versions
 ),

@@ -41,6 +41,7 @@ renamed as (
         created_time as created_at,
         modified_time as modified_at,
         is_deleted,
+        _extra as extra,
         _loaded_at as loaded_at,
         _load_id as load_id
     from newest_versions

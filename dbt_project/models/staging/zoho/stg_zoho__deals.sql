@@ -39,6 +39,7 @@ renamed as (
         modified_by,
         modified_time as modified_at,
         is_deleted,
+        _extra as extra,
         _loaded_at as loaded_at,
         _load_id as load_id
     from newest_versions

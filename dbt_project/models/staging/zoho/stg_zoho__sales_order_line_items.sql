@@ -28,6 +28,7 @@ renamed as (
         modified_time as modified_at,
         is_deleted,
         _source_row as source_row,
+        _extra as extra,
         _loaded_at as loaded_at,
         _load_id as load_id
     from newest_loads

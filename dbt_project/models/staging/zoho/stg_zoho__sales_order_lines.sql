@@ -37,6 +37,7 @@ renamed as (
         {{ to_money('sub_total') }} as order_sub_total,
         is_deleted,
         _source_row as source_row,
+        _extra as extra,
         _loaded_at as loaded_at,
         _load_id as load_id
     from line_rows
