@@ -1,10 +1,12 @@
 """Every dbt model, seed and snapshot as a Dagster asset; every dbt test as an asset check."""
 
 import logging
+import os
 
 from dagster import AssetExecutionContext
 from dagster_dbt import DbtCliResource, dbt_assets
 
+from ingestion.settings import build_engine_env
 from orchestration.dbt.inputs import build_inputs, forget_built_inputs, record_built_inputs, unchanged_since
 from orchestration.dbt.project import ensure_manifest, translator
 from orchestration.publish.warehouse import published_inputs
@@ -31,6 +33,7 @@ def salesdw_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, ware
     if not warehouse.build_forced and unchanged_since(published_inputs(home), inputs, home.build_db):
         context.log.info("nothing new since the published version: dbt build skipped")
         return
+    os.environ.update(build_engine_env(home))  # read by profiles.yml in the dbt process
     forget_built_inputs(home)
     # Each run's dbt artifacts (run_results, compiled SQL, dbt.log) go with the run's other logs
     # under SALESDW_HOME, not into the source tree.
