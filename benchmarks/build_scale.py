@@ -85,7 +85,7 @@ def multiply(base: Path, target: Path, copies: int) -> None:
     con.execute(f"set temp_directory = '{target}/tmp/duckdb'")
     try:
         for source in COPIED:
-            for folder in sorted((target / "raw" / source).iterdir()):
+            for folder in sorted((target / "raw" / source).glob("*/")):
                 if folder.name in KEPT_ENTITIES:
                     continue
                 for path in sorted(folder.glob("*.parquet")):
