@@ -11,13 +11,17 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 import duckdb
-import great_expectations as gx
 import pandas as pd
 
 from ingestion.profiles import Profile
 from ingestion.raw_zone import LINEAGE_COLUMNS, entity_dir
 from ingestion.settings import Home
+
+if TYPE_CHECKING:
+    import great_expectations as gx
 
 # Share of the previous full export's rows that a new full export must keep at least.
 MIN_ROW_SHARE = float(os.environ.get("SALESDW_MIN_ROW_SHARE", "0.5"))
@@ -49,6 +53,8 @@ def newest_batch(home: Home, profile: Profile) -> RawBatch:
 
 
 def build_suite(profile: Profile, previous_full_rows: int | None) -> gx.ExpectationSuite:
+    import great_expectations as gx  # seconds of imports: paid by the checks, not by every start-up
+
     suite = gx.ExpectationSuite(name=f"{profile.source}.{profile.entity}")
     expected = [c.name for c in profile.columns] + list(LINEAGE_COLUMNS)
     suite.add_expectation(gx.expectations.ExpectTableColumnsToMatchSet(column_set=expected, exact_match=False))
@@ -72,6 +78,8 @@ def build_suite(profile: Profile, previous_full_rows: int | None) -> gx.Expectat
 
 def ephemeral_context():
     """One in-memory GX context per check run: suites are built from profiles, not stored."""
+    import great_expectations as gx
+
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = {"globally": False}
     return context
