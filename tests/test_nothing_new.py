@@ -78,3 +78,33 @@ def test_a_new_load_changes_the_raw_zone_fingerprint(home: Home, tmp_path: Path)
     after = build_inputs(home, today=dt.date(2026, 11, 30))
     assert after["raw_zone"] != before["raw_zone"]
     assert after["code"] == before["code"] and after["settings"] == before["settings"]
+
+
+def test_a_batch_validated_before_is_not_read_again_unless_its_files_change(home: Home, tmp_path: Path):
+    """The GX suite of an entity with no new load is not run again: its result is reused, pass
+    or fail alike; a new load, or a file damaged in place, is validated."""
+    from ingestion import ingest_paths
+    from ingestion.profiles import profiles_for
+    from orchestration.quality.gx_suites import ephemeral_context, validate
+
+    export = tmp_path / "Deals.csv"
+    export.write_text("Record Id,Deal Name,Stage,Amount,Closing Date,Deal Owner\n"
+                      "1,Big deal,Closed Won,100,2026-11-02,Li Lei\n", encoding="utf-8")
+    assert ingest_paths("zoho", [export], home)[0].status == "loaded"
+    deals = next(p for p in profiles_for("zoho") if p.entity == "deals")
+    context = ephemeral_context()
+    first = validate(home, deals, home.logs / "gx" / "run1", context)
+    assert first["success"] and "note" not in first and first["rows"] == 1
+    again = validate(home, deals, home.logs / "gx" / "run2", ephemeral_context())
+    assert again["note"] == "batch validated before (run run1)"
+    assert {k: again[k] for k in first} == first
+    assert not (home.logs / "gx" / "run2").exists(), "nothing was validated"
+
+    [raw] = [p for p in (home.raw / "zoho" / "deals").glob("2*.parquet")]
+    con = duckdb.connect()
+    con.execute(f"copy (select * replace (cast(null as varchar) as record_id) from read_parquet('{raw}')) "
+                f"to '{raw}.tmp' (format parquet)")
+    con.close()
+    Path(f"{raw}.tmp").replace(raw)
+    damaged = validate(home, deals, home.logs / "gx" / "run3", ephemeral_context())
+    assert not damaged["success"] and "note" not in damaged
