@@ -38,7 +38,10 @@ def salesdw_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, ware
     # Each run's dbt artifacts (run_results, compiled SQL, dbt.log) go with the run's other logs
     # under SALESDW_HOME, not into the source tree.
     artifacts = home.logs / "dbt" / context.run.run_id
-    # `build` runs models, seeds, snapshots and tests in DAG order; a failing test of severity
-    # error fails the step, so nothing downstream — publish included — runs on bad data.
-    yield from dbt.cli(["build"], context=context, target_path=artifacts).stream()
+    # `build` runs models, seeds, snapshots and data tests in DAG order; a failing test of
+    # severity error fails the step, so nothing downstream — publish included — runs on bad data.
+    # Unit tests check the SQL, not the night's data: they run with the test suite
+    # (tests/test_dbt_project.py), not every night.
+    yield from dbt.cli(["build", "--exclude-resource-type", "unit_test"], context=context,
+                       target_path=artifacts).stream()
     record_built_inputs(home, inputs)
