@@ -3,6 +3,8 @@ superlinearity rule and its copies of the raw zone are checked on figures given 
 
 from __future__ import annotations
 
+import datetime as dt
+import importlib
 import json
 import sys
 from pathlib import Path
@@ -50,3 +52,13 @@ def test_the_harness_runs_and_records_its_figures(tmp_path: Path, monkeypatch):
     assert figures["one_percent_rows"] > 0
     assert figures["floor"]["order_lines"] == figures["order_lines"], "the floor reads the same lines"
     assert "kpi_attainment" in figures["models_s"]
+
+
+@pytest.mark.parametrize("script", ["ingest_throughput", "xlsx_throughput"])
+def test_the_ingest_harnesses_run_and_record_their_figures(script: str, tmp_path: Path, monkeypatch):
+    harness = importlib.import_module(script)
+    monkeypatch.setattr(harness, "DATA", tmp_path / "data")
+    results = tmp_path / "results.md"
+    harness.main(["--rows", "2000", "--results", str(results), *(["--repeat", "1"] if script == "ingest_throughput" else [])])
+    lines = results.read_text(encoding="utf-8").splitlines()
+    assert lines[-1].startswith(f"| {dt.date.today()} | 2,000 |"), lines[-1]
