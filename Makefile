@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export SALESDW_HOME ?= $(CURDIR)/warehouse
 
-.PHONY: install demo test benchmark dagster-dev docs clean
+.PHONY: install demo test bench benchmark dagster-dev docs clean
 
 install: $(STAMP)
 
@@ -22,10 +22,15 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-benchmark: $(STAMP)
+# Figures, not tests (benchmarks/README.md): ingest rows/s against DuckDB's readers, then the
+# build at 1M and 10M order lines against the hand-written floor. BENCH_LINES to choose sizes.
+BENCH_LINES ?= --lines 1000000 --lines 10000000
+bench: $(STAMP)
 	$(BIN)/python benchmarks/ingest_throughput.py
 	$(BIN)/python benchmarks/xlsx_throughput.py
-	$(BIN)/python benchmarks/pipeline.py --scale 2 --scale 6
+	$(BIN)/python benchmarks/build_scale.py $(BENCH_LINES)
+
+benchmark: bench
 
 dagster-dev: $(STAMP)
 	$(BIN)/dagster dev -m orchestration.definitions

@@ -144,11 +144,12 @@ def measure(side: str, path: Path) -> Run:
     return Run(clock["wall"], clock["cpu"], rows, peak_mb)
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--results", type=Path, default=RESULTS, help="file the figures are appended to")
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     path = write_export(args.rows)
     size_mb = path.stat().st_size / 1e6
     pairs = []
@@ -169,9 +170,9 @@ def main() -> None:
     print(f"ingest_paths:     {engine_s:6.2f} s  {rows / engine_s:12,.0f} rows/s  cpu {engine_cpu:5.2f} s  peak RSS {engine_rss:5.0f} MB")
     print(f"duckdb read_csv:  {duck_s:6.2f} s  {rows / duck_s:12,.0f} rows/s  cpu {duck_cpu:5.2f} s  peak RSS {duck_rss:5.0f} MB")
     print(f"ratio engine/duckdb (median of pairs): {ratio:.2f} (goal ≥ 0.50); by CPU time: {cpu_ratio:.2f}")
-    if not RESULTS.exists():
-        RESULTS.write_text(HEADER, encoding="utf-8")
-    with RESULTS.open("a", encoding="utf-8") as fh:
+    if not args.results.exists():
+        args.results.write_text(HEADER, encoding="utf-8")
+    with args.results.open("a", encoding="utf-8") as fh:
         fh.write(
             f"| {dt.date.today()} | {rows:,} | {size_mb:.0f} MB | {rows / engine_s:,.0f} | {rows / duck_s:,.0f} | {ratio:.2f}"
             f" | {cpu_ratio:.2f} | {engine_rss:.0f} MB | {duck_rss:.0f} MB | duckdb {duckdb.__version__},"

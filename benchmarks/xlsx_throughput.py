@@ -85,10 +85,11 @@ def openpyxl_walk(path: Path) -> tuple[float, int]:
     return time.perf_counter() - began, rows
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--results", type=Path, default=RESULTS, help="file the figures are appended to")
     parser.add_argument("--rows", type=int, default=200_000)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     path = write_export(args.rows)
     engine_s, rows = engine(path)
     walk_s, walked = openpyxl_walk(path)
@@ -99,7 +100,7 @@ def main() -> None:
     print(f"ingest_paths (calamine): {engine_s:6.2f} s  {rows / engine_s:10,.0f} rows/s")
     print(f"openpyxl read-only walk: {walk_s:6.2f} s  {rows / walk_s:10,.0f} rows/s")
     print(f"ratio: {ratio:.1f}× (goal ≥ 10× the openpyxl path, whose whole ingest was slower than its walk)")
-    with RESULTS.open("a", encoding="utf-8") as fh:
+    with args.results.open("a", encoding="utf-8") as fh:
         fh.write(f"| {dt.date.today()} | {rows:,} | {rows / engine_s:,.0f} | {rows / walk_s:,.0f} | {ratio:.1f}×"
                  f" | {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} |\n")
 

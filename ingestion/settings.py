@@ -80,3 +80,32 @@ def max_cell_chars() -> int:
 def max_rows() -> int:
     """Rows a file may have (``SALESDW_MAX_ROWS``); a longer file is rejected whole."""
     return int(os.environ.get("SALESDW_MAX_ROWS", DEFAULT_MAX_ROWS))
+
+
+# The build database's budget: the nightly build must stay within 4 GiB on the reference
+# machine; DuckDB's memory_limit bounds its buffer pool (joins, sorts and aggregates spill to
+# disk past it), and the process's own footprint comes on top.
+MAX_BUILD_MEMORY_BYTES = 3 * 2**30
+
+
+def machine_cores() -> int:
+    """Cores this process may run on (a container's CPU set, not the host's count)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def machine_memory_bytes() -> int:
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+
+
+def build_engine_env(home: Home) -> dict[str, str]:
+    """Settings of the DuckDB that dbt builds in, from the machine unless given
+    (``SALESDW_DUCKDB_THREADS``, ``SALESDW_DUCKDB_MEMORY_LIMIT``): threads = cores; memory =
+    the smaller of 3 GiB and half the machine's; spilling to ``$SALESDW_HOME/tmp/duckdb``."""
+    memory_mib = min(MAX_BUILD_MEMORY_BYTES, machine_memory_bytes() // 2) // 2**20
+    spill = home.tmp / "duckdb"
+    spill.mkdir(parents=True, exist_ok=True)
+    return {
+        "SALESDW_DUCKDB_THREADS": os.environ.get("SALESDW_DUCKDB_THREADS", str(machine_cores())),
+        "SALESDW_DUCKDB_MEMORY_LIMIT": os.environ.get("SALESDW_DUCKDB_MEMORY_LIMIT", f"{memory_mib}MiB"),
+        "SALESDW_DUCKDB_TEMP": str(spill),
+    }

@@ -171,12 +171,16 @@ def _log_run(home: Home, fields: dict) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    if args.force:
+        os.environ["SALESDW_FORCE_BUILD"] = "1"
     ok = run_job("nightly", args.landing, args.log_level, args.verbose)
     print(_outcome(ok))
     return 0 if ok else 1
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    if args.force:
+        os.environ["SALESDW_FORCE_BUILD"] = "1"
     ok = run_job("build", log_level=args.log_level, verbose=args.verbose)
     print(_outcome(ok))
     return 0 if ok else 1
@@ -364,6 +368,9 @@ def parser() -> argparse.ArgumentParser:
     build = sub.add_parser("build", help="dbt build, checks and publish over the raw zone")
     run = sub.add_parser("run", help="the whole nightly job in process: ingest → build → checks → publish")
     run.add_argument("--landing", help="folder with <source>/ subfolders (default $SALESDW_HOME/landing)")
+    for command in (build, run):
+        command.add_argument("--force", action="store_true",
+                             help="build even when nothing changed since the published version (sets SALESDW_FORCE_BUILD)")
     for command in (build, run, sub.choices["demo"]):
         command.add_argument("--log-level", help="Dagster log level on the terminal: DEBUG, INFO, WARNING, ERROR (default $SALESDW_LOG_LEVEL or ERROR; every level is in the run log of Dagster)")
         command.add_argument("--verbose", action="store_true", help="print dbt's whole log (always in $SALESDW_HOME/logs/runs/)")

@@ -206,6 +206,10 @@ def summary(result, home, started_at: dt.datetime, log_path: Path) -> str:
             tables = materialization.metadata["tables"].value
         if materialization.asset_key.path == ["published", "kpi_report"]:
             report = materialization.metadata["html"].value
+    if result.success and not dbt and not tables:
+        from orchestration.publish.warehouse import current_version
+
+        lines.append(f"  dbt        nothing new since the published version {current_version(home)}: build and publish skipped")
     if tables:
         lines.append("  marts      " + _columns([f"{name} {rows:,}" for name, rows in sorted(tables.items())]))
         lines.append(f"  warehouse  {home.published_db}")

@@ -19,10 +19,18 @@ class WarehouseResource(ConfigurableResource):
 
     home: str = ""
     landing: str = ""
+    force_build: bool = False
 
     @property
     def paths(self) -> Home:
         return Home(Path(self.home).resolve()) if self.home else Home.from_env()
+
+    @property
+    def build_forced(self) -> bool:
+        """Build even when nothing changed since the published version (``SALESDW_FORCE_BUILD=1``,
+        ``salesdw build --force``): after an upgrade of dbt or DuckDB, which the fingerprint of
+        the build's inputs does not cover."""
+        return self.force_build or os.environ.get("SALESDW_FORCE_BUILD", "") not in ("", "0")
 
     @property
     def landing_dir(self) -> Path:

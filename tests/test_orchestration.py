@@ -251,7 +251,8 @@ def test_build_job_runs_on_the_multiprocess_executor(copied_home: Home, tmp_path
     import sys
 
     dagster = Path(sys.executable).with_name("dagster")
-    env = {**os.environ, "SALESDW_HOME": str(copied_home.root), "DAGSTER_HOME": str(tmp_path / "dagster_home")}
+    env = {**os.environ, "SALESDW_HOME": str(copied_home.root), "DAGSTER_HOME": str(tmp_path / "dagster_home"),
+           "SALESDW_FORCE_BUILD": "1"}
     (tmp_path / "dagster_home").mkdir()
     before = copied_home.logs.joinpath("publish.jsonl").read_text(encoding="utf-8").count("\n")
     done = subprocess.run([str(dagster), "job", "execute", "-m", "orchestration.definitions", "-j", "build"],

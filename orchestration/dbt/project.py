@@ -27,10 +27,15 @@ salesdw_dbt = DbtProject(
 PROJECT_FOLDERS = ("models", "seeds", "snapshots", "macros", "tests", "analyses")
 
 
-def _newest_project_change() -> float:
-    files = [DBT_PROJECT_DIR / "dbt_project.yml"]
+def project_files() -> list[Path]:
+    """Every file dbt reads from the project: its settings, profile and the project folders."""
+    files = [DBT_PROJECT_DIR / "dbt_project.yml", DBT_PROJECT_DIR / "profiles.yml"]
     files += [f for folder in PROJECT_FOLDERS for f in (DBT_PROJECT_DIR / folder).rglob("*") if f.is_file()]
-    return max(f.stat().st_mtime for f in files if f.exists())
+    return sorted(f for f in files if f.exists())
+
+
+def _newest_project_change() -> float:
+    return max(f.stat().st_mtime for f in project_files())
 
 
 def ensure_manifest() -> Path:

@@ -32,6 +32,7 @@ import duckdb
 
 from ingestion.settings import Home
 from ingestion.sql import quote
+from orchestration.dbt.inputs import built_inputs
 from orchestration.publish.pii import Masks, mask_expression, pii_masks
 
 PUBLIC_SCHEMA = "marts"
@@ -62,6 +63,15 @@ def current_version(home: Home) -> str | None:
     return Path(os.readlink(link)).name if link.is_symlink() else None
 
 
+def published_inputs(home: Home) -> dict[str, str] | None:
+    """The fingerprint of the build the current version was published from (orchestration/dbt/inputs.py)."""
+    version = current_version(home)
+    path = versions_dir(home) / version / MANIFEST if version else None
+    if path is None or not path.exists():
+        return None
+    return json.loads(path.read_text(encoding="utf-8")).get("inputs")
+
+
 def published_versions(home: Home) -> list[str]:
     """Complete versions, oldest first (ids are time-ordered)."""
     folder = versions_dir(home)
@@ -88,7 +98,8 @@ def publish(home: Home, masks: Masks | None = None) -> Publication:
     tables = _write_database(home.build_db, folder / DB_NAME, masks)
     _export_parquet(folder / DB_NAME, folder / EXPORT_NAME, list(tables))
     published_at = dt.datetime.now(dt.timezone.utc).isoformat()
-    manifest = {"version": version, "published_at": published_at, "tables": tables, "masked": masks}
+    manifest = {"version": version, "published_at": published_at, "tables": tables, "masked": masks,
+                "inputs": built_inputs(home)}
     (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
     _fsync_tree(folder)
     _switch(home, version)

@@ -39,7 +39,8 @@ def build_source_checks(source: str):
                     "evaluated": summary["evaluated"],
                     "failed": MetadataValue.json(summary["failed"]),
                     "rows": summary.get("rows", 0),
-                    "gx_result": MetadataValue.path(str(results_dir / f"{source}.{profile.entity}.json")),
+                    "gx_result": MetadataValue.path(summary.get("gx_result", "")),
+                    **({"note": summary["note"]} if "note" in summary else {}),
                 },
             )
 

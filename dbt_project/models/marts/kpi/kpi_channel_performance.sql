@@ -36,33 +36,82 @@ scopes as (
         and is_active
 ),
 
-lines_by_scope as (
-    select 'company' as scope_type, 'company' as scope_id, order_lines.* from order_lines
+{#- Days first: a day falls in the reach of some twenty periods (this one, the previous, last
+    year's, at three grains), so lines are summed into day × region × channel before periods are
+    joined. An order has one date, region and channel, so its distinct count per day adds up over
+    days; distinct customers do not, and are counted over each period's own days only. -#}
+daily_lines as (
+    select
+        order_date, region_code, channel_code,
+        sum(revenue_cny) as revenue_cny,
+        count(distinct order_key) as orders
+    from order_lines
+    group by order_date, region_code, channel_code
+),
+
+customer_days as (
+    select distinct order_date, region_code, channel_code, customer_master_key
+    from order_lines
+),
+
+days_by_scope as (
+    select 'company' as scope_type, 'company' as scope_id, daily_lines.* from daily_lines
     union all
-    select 'region', region_code, order_lines.* from order_lines where region_code is not null
+    select 'region', region_code, daily_lines.* from daily_lines where region_code is not null
+),
+
+customer_days_by_scope as (
+    select 'company' as scope_type, 'company' as scope_id, customer_days.* from customer_days
+    union all
+    select 'region', region_code, customer_days.* from customer_days where region_code is not null
+),
+
+sums as (
+    select
+        periods.period_grain,
+        periods.period_start,
+        days_by_scope.scope_type,
+        days_by_scope.scope_id,
+        days_by_scope.channel_code,
+        sum(case when {{ in_period_span('days_by_scope.order_date', 'period') }}
+            then days_by_scope.revenue_cny else 0 end) as revenue,
+        sum(case when {{ in_period_span('days_by_scope.order_date', 'period') }}
+            then days_by_scope.orders else 0 end) as orders,
+        sum(case when {{ in_period_span('days_by_scope.order_date', 'previous_period_to_date') }}
+            then days_by_scope.revenue_cny else 0 end) as revenue_previous_period,
+        sum(case when {{ in_period_span('days_by_scope.order_date', 'last_year_to_date') }}
+            then days_by_scope.revenue_cny else 0 end) as revenue_last_year_to_date
+    from days_by_scope
+    inner join periods
+        on {{ in_period_reach('days_by_scope.order_date') }}
+    group by 1, 2, 3, 4, 5
+),
+
+customers_served as (
+    select
+        periods.period_grain,
+        periods.period_start,
+        customer_days_by_scope.scope_type,
+        customer_days_by_scope.scope_id,
+        customer_days_by_scope.channel_code,
+        count(distinct customer_days_by_scope.customer_master_key) as customers_served
+    from customer_days_by_scope
+    inner join periods
+        on {{ in_period_span('customer_days_by_scope.order_date', 'period') }}
+    group by 1, 2, 3, 4, 5
 ),
 
 figures as (
     select
-        periods.period_grain,
-        periods.period_start,
-        lines_by_scope.scope_type,
-        lines_by_scope.scope_id,
-        lines_by_scope.channel_code,
-        sum(case when {{ in_period_span('lines_by_scope.order_date', 'period') }}
-            then lines_by_scope.revenue_cny else 0 end) as revenue,
-        count(distinct case when {{ in_period_span('lines_by_scope.order_date', 'period') }}
-            then lines_by_scope.order_key end) as orders,
-        count(distinct case when {{ in_period_span('lines_by_scope.order_date', 'period') }}
-            then lines_by_scope.customer_master_key end) as customers_served,
-        sum(case when {{ in_period_span('lines_by_scope.order_date', 'previous_period_to_date') }}
-            then lines_by_scope.revenue_cny else 0 end) as revenue_previous_period,
-        sum(case when {{ in_period_span('lines_by_scope.order_date', 'last_year_to_date') }}
-            then lines_by_scope.revenue_cny else 0 end) as revenue_last_year_to_date
-    from lines_by_scope
-    inner join periods
-        on {{ in_period_reach('lines_by_scope.order_date') }}
-    group by 1, 2, 3, 4, 5
+        sums.*,
+        coalesce(customers_served.customers_served, 0) as customers_served
+    from sums
+    left join customers_served
+        on customers_served.period_grain = sums.period_grain
+        and customers_served.period_start = sums.period_start
+        and customers_served.scope_type = sums.scope_type
+        and customers_served.scope_id = sums.scope_id
+        and customers_served.channel_code = sums.channel_code
 ),
 
 scaffold as (

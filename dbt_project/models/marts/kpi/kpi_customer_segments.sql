@@ -108,23 +108,6 @@ orders_by_day as (
     group by customer_master_key, order_date
 ),
 
-purchase_figures as (
-    select
-        customer_snapshots.as_of_month,
-        customer_snapshots.customer_master_key,
-        sum(case when orders_by_day.order_date > customer_snapshots.window_start_exclusive
-            then orders_by_day.revenue else 0 end) as revenue_12m,
-        sum(case when orders_by_day.order_date > customer_snapshots.window_start_exclusive
-            then orders_by_day.orders else 0 end) as orders_12m,
-        min(orders_by_day.order_date) as first_order_date,
-        max(orders_by_day.order_date) as last_order_date
-    from customer_snapshots
-    inner join orders_by_day
-        on orders_by_day.customer_master_key = customer_snapshots.customer_master_key
-        and orders_by_day.order_date <= customer_snapshots.snapshot_date
-    group by 1, 2
-),
-
 stage_probabilities as (
     select source_system, stage_code, max(default_probability) as default_probability
     from stage_mapping
@@ -148,74 +131,100 @@ opportunities_with_history as (
     select distinct opportunity_key from stage_history
 ),
 
-open_pipeline_by_history as (
+open_spells as (
     select
-        customer_snapshots.as_of_month,
         opportunities.customer_master_key,
-        sum(opportunities.amount_cny * stage_spells.default_probability) as weighted_open_pipeline
-    from customer_snapshots
+        stage_spells.entered_date,
+        stage_spells.exited_date,
+        cast(opportunities.amount_cny * stage_spells.default_probability as decimal(38, 10)) as weighted_amount
+    from stage_spells
     inner join opportunities
-        on opportunities.customer_master_key = customer_snapshots.customer_master_key
-    inner join stage_spells
-        on stage_spells.opportunity_key = opportunities.opportunity_key
-        and stage_spells.entered_date <= customer_snapshots.snapshot_date
-        and (stage_spells.exited_date is null or stage_spells.exited_date > customer_snapshots.snapshot_date)
+        on opportunities.opportunity_key = stage_spells.opportunity_key
     where stage_spells.stage_group = 'open'
-    group by 1, 2
 ),
 
-open_pipeline_without_history as (
-    select
-        customer_snapshots.as_of_month,
-        opportunities.customer_master_key,
-        sum(opportunities.weighted_amount_cny) as weighted_open_pipeline
-    from customer_snapshots
-    inner join opportunities
-        on opportunities.customer_master_key = customer_snapshots.customer_master_key
-        and opportunities.is_open
-        and opportunities.created_date <= customer_snapshots.snapshot_date
+{#- Every figure of a customer as of a date is a running total (or running max) over the
+    customer's dated events, read at that date: one sort of events and snapshot markers per
+    customer instead of joining every snapshot with every earlier order, spell and activity
+    (customers × months × history, which grows with the square of the history kept). On one
+    date, events (kind 0) come before markers (kind 1), so a marker counts its own day. The
+    pipeline adds a spell's weighted amount on the day it entered an open stage and takes it
+    off on the day it left: open on a date = entered by then and not left by then. -#}
+events as (
+    select customer_master_key, order_date as event_date, 0 as event_kind,
+        revenue, orders, order_date, cast(null as decimal(38, 10)) as pipeline_change,
+        cast(null as {{ dbt.type_timestamp() }}) as activity_at,
+        cast(null as date) as as_of_month, cast(null as {{ dbt.type_string() }}) as marker
+    from orders_by_day
+    union all
+    select customer_master_key, entered_date, 0, null, null, null, weighted_amount, null, null, null
+    from open_spells
+    union all
+    select customer_master_key, exited_date, 0, null, null, null, -1 * weighted_amount, null, null, null
+    from open_spells
+    where exited_date is not null
+    union all
+    -- without stage history, an opportunity still open today counts from its creation at its current weight
+    select opportunities.customer_master_key, opportunities.created_date, 0, null, null, null,
+        opportunities.weighted_amount_cny, null, null, null
+    from opportunities
     left join opportunities_with_history
         on opportunities_with_history.opportunity_key = opportunities.opportunity_key
     where opportunities_with_history.opportunity_key is null
-    group by 1, 2
+        and opportunities.is_open
+    union all
+    select customer_master_key, activity_date, 0, null, null, null, null, activity_at, null, null
+    from activities
+    union all
+    select customer_master_key, snapshot_date, 1, null, null, null, null, null, as_of_month, 'snapshot'
+    from customer_snapshots
+    union all
+    select customer_master_key, window_start_exclusive, 1, null, null, null, null, null, as_of_month, 'window_start'
+    from customer_snapshots
 ),
 
-last_follow_ups as (
+running as (
     select
-        customer_snapshots.as_of_month,
-        activities.customer_master_key,
-        max(activities.activity_at) as last_follow_up_at
-    from customer_snapshots
-    inner join activities
-        on activities.customer_master_key = customer_snapshots.customer_master_key
-        and activities.activity_date <= customer_snapshots.snapshot_date
-    group by 1, 2
+        customer_master_key,
+        as_of_month,
+        marker,
+        {%- for column, aggregate in [('revenue', 'sum'), ('orders', 'sum'), ('pipeline_change', 'sum'),
+                                      ('order_date', 'min'), ('order_date', 'max'), ('activity_at', 'max')] %}
+        {{ aggregate }}({{ column }}) over (
+            partition by customer_master_key
+            order by event_date, event_kind
+            rows between unbounded preceding and current row
+        ) as {{ aggregate }}_{{ column }}{% if not loop.last %},{% endif %}
+        {%- endfor %}
+    from events
+    where customer_master_key is not null
+),
+
+at_snapshot as (
+    select * from running where marker = 'snapshot'
+),
+
+at_window_start as (
+    select * from running where marker = 'window_start'
 ),
 
 figures as (
     select
         customer_snapshots.*,
-        coalesce(purchase_figures.revenue_12m, 0) as revenue_12m,
-        coalesce(purchase_figures.orders_12m, 0) as orders_12m,
-        purchase_figures.first_order_date,
-        purchase_figures.last_order_date,
-        {{ dbt.datediff('purchase_figures.last_order_date', 'customer_snapshots.snapshot_date', 'day') }} as recency_days,
-        coalesce(open_pipeline_by_history.weighted_open_pipeline, 0)
-            + coalesce(open_pipeline_without_history.weighted_open_pipeline, 0) as weighted_open_pipeline,
-        last_follow_ups.last_follow_up_at
+        coalesce(at_snapshot.sum_revenue, 0) - coalesce(at_window_start.sum_revenue, 0) as revenue_12m,
+        coalesce(at_snapshot.sum_orders, 0) - coalesce(at_window_start.sum_orders, 0) as orders_12m,
+        at_snapshot.min_order_date as first_order_date,
+        at_snapshot.max_order_date as last_order_date,
+        {{ dbt.datediff('at_snapshot.max_order_date', 'customer_snapshots.snapshot_date', 'day') }} as recency_days,
+        coalesce(at_snapshot.sum_pipeline_change, 0) as weighted_open_pipeline,
+        at_snapshot.max_activity_at as last_follow_up_at
     from customer_snapshots
-    left join purchase_figures
-        on purchase_figures.as_of_month = customer_snapshots.as_of_month
-        and purchase_figures.customer_master_key = customer_snapshots.customer_master_key
-    left join open_pipeline_by_history
-        on open_pipeline_by_history.as_of_month = customer_snapshots.as_of_month
-        and open_pipeline_by_history.customer_master_key = customer_snapshots.customer_master_key
-    left join open_pipeline_without_history
-        on open_pipeline_without_history.as_of_month = customer_snapshots.as_of_month
-        and open_pipeline_without_history.customer_master_key = customer_snapshots.customer_master_key
-    left join last_follow_ups
-        on last_follow_ups.as_of_month = customer_snapshots.as_of_month
-        and last_follow_ups.customer_master_key = customer_snapshots.customer_master_key
+    inner join at_snapshot
+        on at_snapshot.customer_master_key = customer_snapshots.customer_master_key
+        and at_snapshot.as_of_month = customer_snapshots.as_of_month
+    inner join at_window_start
+        on at_window_start.customer_master_key = customer_snapshots.customer_master_key
+        and at_window_start.as_of_month = customer_snapshots.as_of_month
 ),
 
 revenue_ranked as (

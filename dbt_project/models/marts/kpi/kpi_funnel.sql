@@ -183,21 +183,75 @@ quotes_by_scope as (
     {% endfor %}
 ),
 
-stage_figures as (
+entries_in_periods as (
     select
         periods.period_grain,
         periods.period_start,
         entries_by_scope.scope_type,
         entries_by_scope.scope_id,
         entries_by_scope.stage_code,
-        count(distinct entries_by_scope.opportunity_key) as entered,
-        count(distinct case when entries_by_scope.is_converted then entries_by_scope.opportunity_key end) as converted_to_next,
-        count(distinct case when entries_by_scope.is_leaked then entries_by_scope.opportunity_key end) as lost_after_stage,
-        percentile_cont(0.5) within group (order by entries_by_scope.days_in_stage) as median_days_in_stage
+        entries_by_scope.opportunity_key,
+        entries_by_scope.is_converted,
+        entries_by_scope.is_leaked,
+        entries_by_scope.days_in_stage
     from entries_by_scope
     inner join periods
         on entries_by_scope.entered_date between periods.period_start and periods.period_end
+),
+
+-- one row per opportunity that entered the stage in the period (it may enter it more than
+-- once); whether it converted or leaked is the opportunity's, the same for each of its entries
+opportunities_in_periods as (
+    select
+        period_grain,
+        period_start,
+        scope_type,
+        scope_id,
+        stage_code,
+        opportunity_key,
+        max(case when is_converted then 1 else 0 end) as is_converted,
+        max(case when is_leaked then 1 else 0 end) as is_leaked
+    from entries_in_periods
+    group by 1, 2, 3, 4, 5, 6
+),
+
+stage_counts as (
+    select
+        period_grain,
+        period_start,
+        scope_type,
+        scope_id,
+        stage_code,
+        count(*) as entered,
+        sum(is_converted) as converted_to_next,
+        sum(is_leaked) as lost_after_stage
+    from opportunities_in_periods
     group by 1, 2, 3, 4, 5
+),
+
+stage_medians as (
+    select
+        period_grain,
+        period_start,
+        scope_type,
+        scope_id,
+        stage_code,
+        percentile_cont(0.5) within group (order by days_in_stage) as median_days_in_stage
+    from entries_in_periods
+    group by 1, 2, 3, 4, 5
+),
+
+stage_figures as (
+    select
+        stage_counts.*,
+        stage_medians.median_days_in_stage
+    from stage_counts
+    inner join stage_medians
+        on stage_medians.period_grain = stage_counts.period_grain
+        and stage_medians.period_start = stage_counts.period_start
+        and stage_medians.scope_type = stage_counts.scope_type
+        and stage_medians.scope_id = stage_counts.scope_id
+        and stage_medians.stage_code = stage_counts.stage_code
 ),
 
 quote_figures as (

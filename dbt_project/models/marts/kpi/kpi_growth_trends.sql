@@ -50,10 +50,19 @@ lines as (
         on products.product_key = order_lines.product_key
 ),
 
+-- one row per day × region × product line before the periods are joined: a day falls in the
+-- reach of some twenty periods (this one, the previous, last year's, at three grains), and
+-- summing lines into days first keeps that fan-out off the order lines
+daily_lines as (
+    select order_date, region_code, product_line, sum(revenue_cny) as revenue_cny, sum(quantity) as quantity
+    from lines
+    group by order_date, region_code, product_line
+),
+
 lines_by_scope as (
-    select 'company' as scope_type, 'company' as scope_id, lines.* from lines
+    select 'company' as scope_type, 'company' as scope_id, daily_lines.* from daily_lines
     union all
-    select 'region', region_code, lines.* from lines where region_code is not null
+    select 'region', region_code, daily_lines.* from daily_lines where region_code is not null
 ),
 
 figures as (

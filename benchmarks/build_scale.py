@@ -1,0 +1,260 @@
+"""The nightly build at millions of order lines (issue 13): a full build, a night with nothing
+new, a night with 1 % of the orders changed, the peak memory of each, every dbt model's time,
+and the floor — one hand-written DuckDB script (benchmarks/floor.sql) over the same raw Parquet.
+
+    .venv/bin/python benchmarks/build_scale.py --lines 1000000 --lines 10000000
+
+Given two sizes, a model whose time grows more than the order lines do (past a floor of one
+second) is flagged as superlinear.
+
+Ingestion is measured apart (ingest_throughput.py, xlsx_throughput.py), so the raw zone at
+scale is written straight to Parquet: the demo company is generated and ingested once at a
+base scale, then every record of the CRM entities is copied k times under new ids (``~1``,
+``~2``… appended to every id, number, customer and opportunity name, phone and tax id), so
+each copy is a company of its own with the same reps, products, targets and calendar. Each
+measured command runs as a child process of a fresh Python, whose RUSAGE_CHILDREN peak is the
+largest process of the command (dbt's, for a build). Results are appended to
+benchmarks/results/build_scale.jsonl and printed as the table of benchmarks/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import math
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from importlib import metadata
+from pathlib import Path
+
+import duckdb
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = Path(__file__).parent / "results" / "build_scale.jsonl"
+FLOOR_SQL = Path(__file__).parent / "floor.sql"
+# The CRM entities whose records are copied; management sheets (targets, roster, FX, market)
+# and the product catalogue stay as they are.
+COPIED = ("zoho", "fxiaoke")
+KEPT_ENTITIES = {"products"}
+# Text columns that identify or refer to a record: suffixed per copy so that copies never merge.
+# Owner, product and user columns refer to shared reps and products and are left alone.
+REFERENCE_SUFFIXES = ("_id", "_no", "_number", "_name")
+REFERENCE_COLUMNS = {"phone", "tax_id", "related_to", "subject"}
+SHARED_COLUMNS = {"product_id", "product_name", "product_code", "account_owner_id", "deal_owner_id", "owner_id",
+                  "zoho_user_id", "rep_name"}
+ORDER_LINE_ENTITIES = (("zoho", "sales_orders"), ("fxiaoke", "order_lines"))
+
+
+def _is_reference(column: str, column_type: str) -> bool:
+    return column_type == "VARCHAR" and column not in SHARED_COLUMNS and not column.startswith("_") and (
+        column in REFERENCE_COLUMNS or column == "record_id" or column == "data_id" or column.endswith(REFERENCE_SUFFIXES))
+
+
+def base_home(root: Path, scale: float, seed: int) -> Path:
+    """The demo company generated and ingested for real at ``scale``."""
+    from demo import generate
+    from ingestion.settings import Home
+    from orchestration.ingestion.assets import SOURCES, ingest_landing
+
+    home = Home(root)
+    generate(home.landing, scale=scale, seed=seed)
+    for source in SOURCES:
+        ingest_landing(source, home.landing / source, home)
+    return root
+
+
+def raw_order_lines(home: Path) -> int:
+    con = duckdb.connect()
+    try:
+        return sum(con.execute(f"select count(*) from read_parquet('{home}/raw/{s}/{e}/*.parquet', union_by_name = true)")
+                   .fetchone()[0] for s, e in ORDER_LINE_ENTITIES)
+    finally:
+        con.close()
+
+
+def multiply(base: Path, target: Path, copies: int) -> None:
+    """``target`` = ``base`` with every CRM record copied ``copies`` times under new ids."""
+    shutil.copytree(base, target, ignore=shutil.ignore_patterns("landing"))
+    con = duckdb.connect()
+    con.execute(f"set temp_directory = '{target}/tmp/duckdb'")
+    try:
+        for source in COPIED:
+            for folder in sorted((target / "raw" / source).glob("*/")):
+                if folder.name in KEPT_ENTITIES:
+                    continue
+                for path in sorted(folder.glob("*.parquet")):
+                    if path.name.startswith("_"):
+                        continue
+                    columns = con.execute(f"describe select * from read_parquet('{path}')").fetchall()
+                    replaced = ", ".join(
+                        f"case when copy.i = 0 then \"{name}\" else \"{name}\" || '~' || copy.i end as \"{name}\""
+                        for name, column_type, *_ in columns if _is_reference(name, column_type))
+                    select = f"rows.* replace ({replaced})" if replaced else "rows.*"
+                    scaled = path.with_suffix(".scaled")
+                    con.execute(
+                        f"copy (select {select} from read_parquet('{path}') as rows "
+                        f"cross join range({copies}) as copy(i)) to '{scaled}' (format parquet, row_group_size 122880)")
+                    scaled.replace(path)
+    finally:
+        con.close()
+
+
+def change_one_percent(home: Path) -> int:
+    """A night's load: a new version of 1 % of the Zoho order lines (quantity + 1, modified a day
+    later), written as one more load file; returns its rows."""
+    folder = home / "raw" / "zoho" / "sales_orders"
+    load_id = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%f") + "-bench"
+    con = duckdb.connect()
+    try:
+        con.execute(
+            f"copy (select * replace (quantity + 1 as quantity, modified_time + interval 1 day as modified_time, "
+            f"'{load_id}' as _load_id, '{load_id}' as _batch_id, false as _is_full_export, now()::timestamp as _loaded_at) "
+            f"from read_parquet('{folder}/*.parquet', union_by_name = true) "
+            f"where hash(record_id) % 100 = 0) to '{folder}/{load_id}.parquet' (format parquet)")
+        return con.execute(f"select count(*) from read_parquet('{folder}/{load_id}.parquet')").fetchone()[0]
+    finally:
+        con.close()
+
+
+def timed(command: list[str], env: dict[str, str]) -> dict:
+    """Wall time and the peak memory of the largest process of ``command``."""
+    probe = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
+             "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode; "
+             "print(code, time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    out = subprocess.run([sys.executable, "-c", probe, *command], env=env, capture_output=True, text=True, check=True)
+    code, seconds, peak_kib = out.stdout.split()
+    return {"ok": code == "0", "s": round(float(seconds), 1), "peak_gib": round(int(peak_kib) / 2**20, 2)}
+
+
+def floor(home: Path, threads: str, memory: str) -> dict:
+    """The hand-written script: newest versions, FX, the rep's region on the order date, rep ×
+    month revenue and the rep scorecard, over the same raw Parquet."""
+    sql = FLOOR_SQL.read_text(encoding="utf-8").replace("{raw}", str(home / "raw"))
+    script = (f"import duckdb, sys; con = duckdb.connect(); con.execute(\"set threads = {threads}\"); "
+              f"con.execute(\"set memory_limit = '{memory}'\"); con.execute(\"set temp_directory = '{home}/tmp/floor'\"); "
+              "con.execute(sys.stdin.read()); print(con.execute('select count(*) from fct_order_lines').fetchone()[0])")
+    t = time.perf_counter()
+    probe = ("import resource, subprocess, sys; r = subprocess.run(sys.argv[1:], input=sys.stdin.read(), text=True, "
+             "capture_output=True, check=True); print(r.stdout.strip(), resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    out = subprocess.run([sys.executable, "-c", probe, sys.executable, "-c", script], input=sql,
+                         capture_output=True, text=True, check=True)
+    lines, peak_kib = out.stdout.split()
+    return {"s": round(time.perf_counter() - t, 1), "peak_gib": round(int(peak_kib) / 2**20, 2), "order_lines": int(lines)}
+
+
+def model_seconds(home: Path) -> dict[str, float]:
+    """Execution time of every dbt model of the newest build, from its run_results.json."""
+    runs = sorted((home / "logs" / "dbt").glob("*/run_results.json"), key=lambda p: p.stat().st_mtime)
+    results = json.loads(runs[-1].read_text(encoding="utf-8"))["results"] if runs else []
+    return {r["unique_id"].split(".")[-1]: round(r["execution_time"], 2)
+            for r in results if r["unique_id"].startswith("model.")}
+
+
+def superlinear(small: dict, large: dict, floor_s: float = 1.0) -> list[str]:
+    """Models whose time grew more than the order lines did between two runs."""
+    rows = large["order_lines"] / small["order_lines"]
+    return sorted(
+        name for name, seconds in large["models_s"].items()
+        if seconds >= floor_s and seconds / max(small["models_s"].get(name, 0.0), 0.01) > rows
+    )
+
+
+def published_order_lines(home: Path) -> int:
+    con = duckdb.connect(str(home / "sales.duckdb"), read_only=True)
+    try:
+        return con.execute("select count(*) from marts.fct_order_lines").fetchone()[0]
+    finally:
+        con.close()
+
+
+def measure(base: Path, base_lines: int, lines: int, work: Path) -> dict:
+    from ingestion.settings import Home, build_engine_env
+
+    copies = max(1, math.ceil(lines / base_lines))
+    home = work / f"x{copies}"
+    t = time.perf_counter()
+    multiply(base, home, copies)
+    multiply_s = time.perf_counter() - t
+    env = {**os.environ, "SALESDW_HOME": str(home)}
+    engine = build_engine_env(Home(home))
+    salesdw = str(Path(sys.executable).with_name("salesdw"))
+    full = timed([salesdw, "build"], env)
+    models = model_seconds(home)
+    nothing_new = timed([salesdw, "build"], env)
+    changed = change_one_percent(home)
+    one_percent = timed([salesdw, "build"], env)
+    floor_figures = floor(home, engine["SALESDW_DUCKDB_THREADS"], engine["SALESDW_DUCKDB_MEMORY_LIMIT"])
+    figures = {
+        "at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "machine": f"{platform.machine()} {os.cpu_count()} cpu, {round(os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30)} GiB, "
+                   f"load average {os.getloadavg()[0]:.1f}",
+        "versions": {name: metadata.version(name) for name in ("dbt-core", "dbt-duckdb", "duckdb", "dagster")},
+        "engine": {k: v for k, v in engine.items() if k != "SALESDW_DUCKDB_TEMP"},
+        "copies": copies,
+        "order_lines": published_order_lines(home) if full["ok"] else None,
+        "multiply_s": round(multiply_s, 1),
+        "full_build": full,
+        "nothing_new": nothing_new,
+        "one_percent_rows": changed,
+        "one_percent_build": one_percent,
+        "floor": floor_figures,
+        "models_s": models,
+    }
+    figures["build_over_floor"] = round(full["s"] / floor_figures["s"], 1) if floor_figures["s"] else None
+    shutil.rmtree(home, ignore_errors=True)
+    return figures
+
+
+def table(runs: list[dict]) -> str:
+    head = ("| order lines | full build | peak | nothing new | 1 % night | floor | build / floor |\n"
+            "|---|---|---|---|---|---|---|")
+    rows = [
+        f"| {r['order_lines'] or '—':,} | {r['full_build']['s']} s | {r['full_build']['peak_gib']} GiB"
+        f" | {r['nothing_new']['s']} s | {r['one_percent_build']['s']} s"
+        f" ({100 * r['one_percent_build']['s'] / r['full_build']['s']:.0f} %) | {r['floor']['s']} s | {r['build_over_floor']}× |"
+        for r in runs
+    ]
+    return "\n".join([head, *rows])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--lines", type=int, action="append", help="order lines to build (repeatable; default 1,000,000)")
+    parser.add_argument("--base-scale", type=float, default=10.0, help="demo scale generated and ingested once")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--work", help="folder for the homes (default: a temporary folder, removed)")
+    parser.add_argument("--results", default=str(RESULTS))
+    args = parser.parse_args(argv)
+    work = Path(args.work or tempfile.mkdtemp(prefix="salesdw-scale-"))
+    try:
+        base = base_home(work / "base", args.base_scale, args.seed)
+        base_lines = raw_order_lines(base)
+        runs = [measure(base, base_lines, lines, work) for lines in args.lines or [1_000_000]]
+    finally:
+        if not args.work:
+            shutil.rmtree(work, ignore_errors=True)
+    if len(runs) == 2 and all(r["order_lines"] for r in runs):
+        small, large = sorted(runs, key=lambda r: r["order_lines"])
+        large["superlinear_models"] = superlinear(small, large)
+        print(f"order lines {small['order_lines']:,} → {large['order_lines']:,}; slowest models at the larger size:")
+        for name, seconds in sorted(large["models_s"].items(), key=lambda kv: -kv[1])[:10]:
+            print(f"  {name:45} {small['models_s'].get(name, 0):7.2f} s → {seconds:7.2f} s")
+        print(f"superlinear (time grew more than the rows): {', '.join(large['superlinear_models']) or 'none'}")
+    results = Path(args.results)
+    results.parent.mkdir(parents=True, exist_ok=True)
+    with results.open("a", encoding="utf-8") as fh:
+        for figures in runs:
+            fh.write(json.dumps(figures, ensure_ascii=False) + "\n")
+            print(json.dumps({k: v for k, v in figures.items() if k != "models_s"}, indent=1, ensure_ascii=False))
+    print(table(runs))
+    return 0 if all(r["full_build"]["ok"] and r["one_percent_build"]["ok"] for r in runs) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,118 @@
+"""What a build is made of, so that a night with nothing new costs seconds, not a build.
+
+The marts are a function of four things: the raw zone (append-only Parquet, one file per load,
+deletions included as full-export batches), the dbt project (models, seeds, macros, snapshots),
+the publish code that masks and exports them, and the settings that reach the SQL. Their
+fingerprint is written beside the build database after a successful ``dbt build`` and copied
+into the manifest of the version it is published as. When the fingerprint of the next run
+equals the published one, the build would reproduce the published marts, so it is skipped and
+the published version stands.
+
+One input is the day itself: ``int_reps.is_current`` compares assignments with today's date. A
+new day changes the marts only when an assignment ended between the published build's day and
+today; that is checked in the build database, and such a night builds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+from importlib import metadata
+from pathlib import Path
+
+import duckdb
+
+from ingestion.settings import Home
+from orchestration.dbt.project import DBT_PROJECT_DIR, project_files
+
+PUBLISH_CODE_DIR = Path(__file__).resolve().parents[1] / "publish"
+# Settings that change what the SQL or the publish writes. Paths and log levels do not; the
+# masking salt is hashed with everything else, never written out.
+SETTINGS = ("SALESDW_TIMEZONE", "SALESDW_MAX_DELETE_SHARE", "SALESDW_PII_SALT", "SALESDW_DBT_TARGET")
+INPUTS_FILE = "inputs.json"
+
+
+def _hash_files(digest: "hashlib._Hash", root: Path, files: list[Path]) -> None:
+    for path in sorted(files):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+
+
+ENGINES = ("dbt-core", "dbt-duckdb", "duckdb")
+
+
+def code_version() -> str:
+    """Hash of the dbt project's files, of the publish code (content, not modification time) and
+    of the versions of the engines that run them."""
+    digest = hashlib.sha256()
+    digest.update(" ".join(f"{name}=={metadata.version(name)}" for name in ENGINES).encode())
+    _hash_files(digest, DBT_PROJECT_DIR, project_files())
+    _hash_files(digest, PUBLISH_CODE_DIR, list(PUBLISH_CODE_DIR.glob("*.py")))
+    return digest.hexdigest()
+
+
+def raw_zone_version(home: Home) -> str:
+    """Hash of the raw zone's file names and sizes: files are written once under a new load id
+    and never rewritten, so a new load, a full export (deletions) or a purge changes it."""
+    digest = hashlib.sha256()
+    if home.raw.is_dir():
+        for path in sorted(home.raw.rglob("*.parquet")):
+            digest.update(f"{path.relative_to(home.raw)}\0{path.stat().st_size}\n".encode())
+    return digest.hexdigest()
+
+
+def build_inputs(home: Home, today: dt.date | None = None) -> dict[str, str]:
+    settings = hashlib.sha256(json.dumps({k: os.environ.get(k) for k in SETTINGS}, sort_keys=True).encode())
+    return {
+        "raw_zone": raw_zone_version(home),
+        "code": code_version(),
+        "settings": settings.hexdigest(),
+        "day": (today or dt.date.today()).isoformat(),
+    }
+
+
+def inputs_path(home: Home) -> Path:
+    return home.build_db.parent / INPUTS_FILE
+
+
+def forget_built_inputs(home: Home) -> None:
+    """Called before a build: a failed or killed build leaves no fingerprint to be published."""
+    inputs_path(home).unlink(missing_ok=True)
+
+
+def record_built_inputs(home: Home, inputs: dict[str, str]) -> None:
+    inputs_path(home).write_text(json.dumps(inputs, indent=1), encoding="utf-8")
+
+
+def built_inputs(home: Home) -> dict[str, str] | None:
+    path = inputs_path(home)
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
+def _assignments_ended_between(build_db: Path, start: dt.date, end: dt.date) -> int:
+    """Rep assignments whose last day lies in [start, end): `is_current` differs between the two days."""
+    con = duckdb.connect(str(build_db), read_only=True)
+    try:
+        return con.execute(
+            "select count(*) from intermediate.int_reps where valid_to >= ? and valid_to < ?", [start, end]
+        ).fetchone()[0]
+    finally:
+        con.close()
+
+
+def unchanged_since(published: dict[str, str] | None, current: dict[str, str], build_db: Path) -> bool:
+    """True when building now would reproduce the published marts."""
+    if not published or not build_db.exists():
+        return False
+    if any(published.get(k) != current[k] for k in ("raw_zone", "code", "settings")):
+        return False
+    if published.get("day") == current["day"]:
+        return True
+    try:
+        ended = _assignments_ended_between(build_db, dt.date.fromisoformat(published["day"]),
+                                           dt.date.fromisoformat(current["day"]))
+    except (duckdb.Error, KeyError, ValueError):
+        return False  # a build database we cannot read is no proof of anything
+    return ended == 0

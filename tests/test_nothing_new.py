@@ -1,0 +1,110 @@
+"""A night with nothing new costs seconds: the build is skipped when its inputs (raw zone, dbt
+project and publish code, settings, the day) are those of the published version, and only then."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from ingestion.settings import Home
+from orchestration.dbt.inputs import build_inputs, unchanged_since
+from orchestration.publish.warehouse import current_version, published_inputs
+
+
+def test_a_night_with_nothing_new_skips_the_build_and_keeps_the_published_version(
+        copied_home: Home, capsys: pytest.CaptureFixture):
+    from orchestration.cli import main
+    from tests.test_pipeline import _snapshot
+
+    version, marts = current_version(copied_home), _snapshot(copied_home)
+    assert published_inputs(copied_home) == {**build_inputs(copied_home), "day": published_inputs(copied_home)["day"]}
+    capsys.readouterr()
+    assert main(["run"]) == 0
+    printed = capsys.readouterr().out
+    assert re.search(rf"^  dbt +nothing new since the published version {version}: build and publish skipped$",
+                     printed, re.M), printed
+    assert current_version(copied_home) == version
+    assert _snapshot(copied_home) == marts
+    assert "Blocking asset check" not in capsys.readouterr().err
+
+
+def _build_db_with_assignments(path: Path, ends: list[str | None]) -> Path:
+    con = duckdb.connect(str(path))
+    con.execute("create schema intermediate")
+    con.execute("create table intermediate.int_reps (rep_id varchar, valid_to date)")
+    con.executemany("insert into intermediate.int_reps values (?, ?)", [(f"R{i}", e) for i, e in enumerate(ends)])
+    con.close()
+    return path
+
+
+def _inputs(**changes: str) -> dict[str, str]:
+    return {"raw_zone": "r1", "code": "c1", "settings": "s1", "day": "2026-11-30", **changes}
+
+
+def test_any_changed_input_builds(tmp_path: Path):
+    build_db = _build_db_with_assignments(tmp_path / "build.duckdb", [None])
+    published = _inputs()
+    assert unchanged_since(published, _inputs(), build_db)
+    for key in ("raw_zone", "code", "settings"):
+        assert not unchanged_since(published, _inputs(**{key: "other"}), build_db), key
+    assert not unchanged_since(None, _inputs(), build_db), "a version published before fingerprints builds"
+    assert not unchanged_since(published, _inputs(), tmp_path / "missing.duckdb"), "no build database: build"
+
+
+def test_a_new_day_builds_only_when_an_assignment_ended_in_between(tmp_path: Path):
+    """``is_current`` of dim_rep compares with today: an assignment whose last day lies between
+    the published build's day and today changes it."""
+    published = _inputs(day="2026-11-28")
+    quiet = _build_db_with_assignments(tmp_path / "quiet.duckdb", [None, "2026-11-27", "2026-12-01"])
+    assert unchanged_since(published, _inputs(day="2026-11-30"), quiet)
+    ended = _build_db_with_assignments(tmp_path / "ended.duckdb", [None, "2026-11-29"])
+    assert not unchanged_since(published, _inputs(day="2026-11-30"), ended)
+    assert unchanged_since(published, _inputs(day="2026-11-28"), ended), "the same day: nothing changed"
+
+
+def test_a_new_load_changes_the_raw_zone_fingerprint(home: Home, tmp_path: Path):
+    from ingestion import ingest_paths
+
+    before = build_inputs(home, today=dt.date(2026, 11, 30))
+    export = tmp_path / "Deals.csv"
+    export.write_text("Record Id,Deal Name,Stage,Amount,Closing Date,Deal Owner\n"
+                      "1,Big deal,Closed Won,100,2026-11-02,Li Lei\n", encoding="utf-8")
+    [result] = ingest_paths("zoho", [export], home)
+    assert result.status == "loaded", result.message
+    after = build_inputs(home, today=dt.date(2026, 11, 30))
+    assert after["raw_zone"] != before["raw_zone"]
+    assert after["code"] == before["code"] and after["settings"] == before["settings"]
+
+
+def test_a_batch_validated_before_is_not_read_again_unless_its_files_change(home: Home, tmp_path: Path):
+    """The GX suite of an entity with no new load is not run again: its result is reused, pass
+    or fail alike; a new load, or a file damaged in place, is validated."""
+    from ingestion import ingest_paths
+    from ingestion.profiles import profiles_for
+    from orchestration.quality.gx_suites import ephemeral_context, validate
+
+    export = tmp_path / "Deals.csv"
+    export.write_text("Record Id,Deal Name,Stage,Amount,Closing Date,Deal Owner\n"
+                      "1,Big deal,Closed Won,100,2026-11-02,Li Lei\n", encoding="utf-8")
+    assert ingest_paths("zoho", [export], home)[0].status == "loaded"
+    deals = next(p for p in profiles_for("zoho") if p.entity == "deals")
+    context = ephemeral_context()
+    first = validate(home, deals, home.logs / "gx" / "run1", context)
+    assert first["success"] and "note" not in first and first["rows"] == 1
+    again = validate(home, deals, home.logs / "gx" / "run2", ephemeral_context())
+    assert again["note"] == "batch validated before (run run1)"
+    assert {k: again[k] for k in first} == first
+    assert not (home.logs / "gx" / "run2").exists(), "nothing was validated"
+
+    [raw] = [p for p in (home.raw / "zoho" / "deals").glob("2*.parquet")]
+    con = duckdb.connect()
+    con.execute(f"copy (select * replace (cast(null as varchar) as record_id) from read_parquet('{raw}')) "
+                f"to '{raw}.tmp' (format parquet)")
+    con.close()
+    Path(f"{raw}.tmp").replace(raw)
+    damaged = validate(home, deals, home.logs / "gx" / "run3", ephemeral_context())
+    assert not damaged["success"] and "note" not in damaged
