@@ -548,5 +548,7 @@ def test_every_unit_test_passes(published, tmp_path: Path):
     result = run_dbt(published.root, "test", "--select", "test_type:unit", build_db=build_db)
     assert result.success, failure_messages(result)
     ran = [r for r in result.result.results if r.node.resource_type == "unit_test"]
-    defined = json.loads((published.root / "dbt_target" / "manifest.json").read_text(encoding="utf-8"))["unit_tests"]
+    from orchestration.dbt.project import ensure_manifest
+
+    defined = json.loads(ensure_manifest().read_text(encoding="utf-8"))["unit_tests"]
     assert len(ran) == len(defined) >= 25, (len(ran), len(defined))
