@@ -174,7 +174,7 @@ def published_order_lines(home: Path) -> int:
 
 
 def measure(base: Path, base_lines: int, lines: int, work: Path) -> dict:
-    from ingestion.settings import Home, build_engine_env
+    from ingestion.settings import build_engine_env
 
     copies = max(1, math.ceil(lines / base_lines))
     home = work / f"x{copies}"
@@ -182,7 +182,7 @@ def measure(base: Path, base_lines: int, lines: int, work: Path) -> dict:
     multiply(base, home, copies)
     multiply_s = time.perf_counter() - t
     env = {**os.environ, "SALESDW_HOME": str(home)}
-    engine = build_engine_env(Home(home))
+    engine = build_engine_env()
     salesdw = str(Path(sys.executable).with_name("salesdw"))
     full = timed([salesdw, "build"], env)
     models = model_seconds(home)
@@ -195,7 +195,7 @@ def measure(base: Path, base_lines: int, lines: int, work: Path) -> dict:
         "machine": f"{platform.machine()} {os.cpu_count()} cpu, {round(os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30)} GiB, "
                    f"load average {os.getloadavg()[0]:.1f}",
         "versions": {name: metadata.version(name) for name in ("dbt-core", "dbt-duckdb", "duckdb", "dagster")},
-        "engine": {k: v for k, v in engine.items() if k != "SALESDW_DUCKDB_TEMP"},
+        "engine": engine,
         "copies": copies,
         "order_lines": published_order_lines(home) if full["ok"] else None,
         "multiply_s": round(multiply_s, 1),

@@ -97,15 +97,12 @@ def machine_memory_bytes() -> int:
     return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
 
 
-def build_engine_env(home: Home) -> dict[str, str]:
+def build_engine_env() -> dict[str, str]:
     """Settings of the DuckDB that dbt builds in, from the machine unless given
-    (``SALESDW_DUCKDB_THREADS``, ``SALESDW_DUCKDB_MEMORY_LIMIT``): threads = cores; memory =
-    the smaller of 3 GiB and half the machine's; spilling to ``$SALESDW_HOME/tmp/duckdb``."""
+    (``SALESDW_DUCKDB_THREADS``, ``SALESDW_DUCKDB_MEMORY_LIMIT``): threads = cores; memory = the
+    smaller of 3 GiB and half the machine's. Past it, DuckDB spills beside the build database."""
     memory_mib = min(MAX_BUILD_MEMORY_BYTES, machine_memory_bytes() // 2) // 2**20
-    spill = home.tmp / "duckdb"
-    spill.mkdir(parents=True, exist_ok=True)
     return {
         "SALESDW_DUCKDB_THREADS": os.environ.get("SALESDW_DUCKDB_THREADS", str(machine_cores())),
         "SALESDW_DUCKDB_MEMORY_LIMIT": os.environ.get("SALESDW_DUCKDB_MEMORY_LIMIT", f"{memory_mib}MiB"),
-        "SALESDW_DUCKDB_TEMP": str(spill),
     }

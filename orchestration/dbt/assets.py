@@ -33,7 +33,7 @@ def salesdw_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, ware
     if not warehouse.build_forced and unchanged_since(published_inputs(home), inputs, home.build_db):
         context.log.info("nothing new since the published version: dbt build skipped")
         return
-    os.environ.update(build_engine_env(home))  # read by profiles.yml in the dbt process
+    os.environ.update(build_engine_env())  # read by profiles.yml in the dbt process
     forget_built_inputs(home)
     # Each run's dbt artifacts (run_results, compiled SQL, dbt.log) go with the run's other logs
     # under SALESDW_HOME, not into the source tree.

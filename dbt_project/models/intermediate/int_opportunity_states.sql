@@ -43,6 +43,10 @@ fxiaoke_versions as (
     select * from {{ ref('stg_fxiaoke__opportunity_versions') }}
 ),
 
+canonical_versions as (
+    select * from {{ ref('stg_crm__opportunity_versions') }}
+),
+
 versions as (
     select
         'zoho' as source_system, deal_id as opportunity_id, source_stage, amount, currency, probability,
@@ -55,6 +59,12 @@ versions as (
         expected_close_date, cast(null as {{ dbt.type_string() }}),
         coalesce(modified_at, created_at), first_load_id, first_loaded_at
     from fxiaoke_versions
+    union all
+    select
+        source_system, opportunity_id, source_stage, amount, currency, probability,
+        expected_close_date, forecast_category,
+        coalesce(modified_at, created_at), first_load_id, first_loaded_at
+    from canonical_versions
 ),
 
 versions_of_opportunities as (

@@ -1,7 +1,9 @@
 {#- Every version of every canonical-CRM opportunity the raw zone holds, one row per CRM ×
     opportunity × Modified Time × stage, stage mapped by seed stage_mapping as in
-    stg_crm__opportunities (the version's pipeline first): the basis of stage history derived from versions, for a CRM that exports none
-    (int_opportunity_stage_history). -#}
+    stg_crm__opportunities (the version's pipeline first), with the amount, currency,
+    probability, close date and forecast category of that version: the basis of stage history
+    derived from versions, for a CRM that exports none (int_opportunity_stage_history), and of
+    the pipeline as it stood on a past day (int_opportunity_states). -#}
 with
 
 source as (
@@ -20,8 +22,14 @@ versions as (
         pipeline,
         min(created_at) as created_at,
         modified_at,
+        {{ to_money('max(amount)') }} as amount,
+        {{ normalize_currency('max(currency)') }} as currency,
+        max(probability) as probability,
+        max(close_date) as expected_close_date,
+        max(forecast_category) as forecast_category,
         cast(null as {{ dbt.type_string() }}) as modified_by,
         min(_load_id) as first_load_id,
+        min(_loaded_at) as first_loaded_at,
         max(_loaded_at) as loaded_at
     from source
     where opportunity_id is not null
