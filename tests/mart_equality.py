@@ -6,6 +6,8 @@ from __future__ import annotations
 import math
 from decimal import Decimal
 
+import duckdb
+
 
 def same_value(a: object, b: object) -> bool:
     """Doubles (rates, shares) to a relative 1e-9, decimals (money, quantities) to the cent,
@@ -24,3 +26,11 @@ def assert_same_rows(table: str, expected: list[tuple], actual: list[tuple]) -> 
     assert len(actual) == len(expected), (table, len(expected), len(actual))
     for want, got in zip(expected, actual):
         assert len(want) == len(got) and all(same_value(w, g) for w, g in zip(want, got)), (table, want, got)
+
+
+def mart_column_list(con: duckdb.DuckDBPyConnection, table: str, leave_out: frozenset[str] = frozenset()) -> str:
+    """The quoted columns of a DuckDB mart in table order: what both sides select and sort by."""
+    columns = [r[0] for r in con.execute(
+        "select column_name from duckdb_columns() where schema_name = 'marts' and table_name = ?"
+        " order by column_index", [table]).fetchall()]
+    return ", ".join(f'"{c}"' for c in columns if c not in leave_out)

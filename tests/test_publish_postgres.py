@@ -15,7 +15,7 @@ import duckdb
 import pytest
 
 from orchestration.publish.postgres import primary_keys
-from tests.mart_equality import assert_same_rows
+from tests.mart_equality import assert_same_rows, mart_column_list
 
 pytestmark = pytest.mark.slow
 
@@ -77,10 +77,7 @@ def test_every_mart_in_postgres_equals_duckdb(published, postgres_url, monkeypat
         schemas = {r[0] for r in pg.execute("select schema_name from information_schema.schemata")}
         assert not {"marts__next", "marts__old"} & schemas
         for table in tables:
-            columns = [r[0] for r in source.execute(
-                "select column_name from duckdb_columns() where schema_name = 'marts' and table_name = ?"
-                " order by column_index", [table]).fetchall()]
-            order = ", ".join(f'"{c}"' for c in columns)
+            order = mart_column_list(source, table)
             expected = source.execute(f'select * from marts."{table}" order by {order}').fetchall()
             actual = pg.execute(f'select * from marts."{table}" order by {order}').fetchall()
             assert_same_rows(table, expected, actual)

@@ -93,7 +93,8 @@ evaluated as (
         {{ kpi_ratio('keyed.known_actual', 'keyed.target') }} as attainment,
         case
             when periods.days_elapsed > 0
-                then keyed.known_actual * periods.days_in_period / periods.days_elapsed
+                -- in double on every engine (Spark would round a decimal quotient to 6 places)
+                then cast(keyed.known_actual as {{ kpi_type_ratio() }}) * periods.days_in_period / periods.days_elapsed
         end as run_rate_forecast,
         keyed.actual_previous_period,
         keyed.actual_last_year,

@@ -114,7 +114,7 @@ case_figures as (
         periods.period_grain, periods.period_start, '{{ scope_type }}' as scope_type, {{ scope_column }} as scope_id,
         count(*) as cases_opened,
         sum(is_resolved) as cases_resolved,
-        percentile_cont(0.5) within group (order by hours_to_resolve) as median_hours_to_resolve,
+        percentile_cont(0.5) within group (order by cast(hours_to_resolve as {{ kpi_type_ratio() }})) as median_hours_to_resolve,
         sum(is_property_incident) as property_incidents
     from attributed_cases
     inner join periods
