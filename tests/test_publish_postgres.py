@@ -5,18 +5,17 @@ compared with the DuckDB warehouse table by table — same rows, money to the ce
 from __future__ import annotations
 
 import glob
-import math
 import os
 import shutil
 import subprocess
 import tempfile
-from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from orchestration.publish.postgres import primary_keys
+from tests.mart_equality import assert_same_rows, mart_column_list
 
 pytestmark = pytest.mark.slow
 
@@ -58,16 +57,6 @@ def postgres_url():
         shutil.rmtree(root, ignore_errors=True)
 
 
-def _same(a: object, b: object) -> bool:
-    if a is None or b is None:
-        return a is None and b is None
-    if isinstance(a, float) or isinstance(b, float):
-        return math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=1e-12)
-    if isinstance(a, Decimal) or isinstance(b, Decimal):
-        return abs(Decimal(str(a)) - Decimal(str(b))) < Decimal("0.005")
-    return a == b
-
-
 def test_every_mart_in_postgres_equals_duckdb(published, postgres_url, monkeypatch):
     import psycopg
 
@@ -88,15 +77,10 @@ def test_every_mart_in_postgres_equals_duckdb(published, postgres_url, monkeypat
         schemas = {r[0] for r in pg.execute("select schema_name from information_schema.schemata")}
         assert not {"marts__next", "marts__old"} & schemas
         for table in tables:
-            columns = [r[0] for r in source.execute(
-                "select column_name from duckdb_columns() where schema_name = 'marts' and table_name = ?"
-                " order by column_index", [table]).fetchall()]
-            order = ", ".join(f'"{c}"' for c in columns)
+            order = mart_column_list(source, table)
             expected = source.execute(f'select * from marts."{table}" order by {order}').fetchall()
             actual = pg.execute(f'select * from marts."{table}" order by {order}').fetchall()
-            assert len(actual) == len(expected), table
-            for want, got in zip(expected, actual):
-                assert all(_same(w, g) for w, g in zip(want, got)), (table, want, got)
+            assert_same_rows(table, expected, actual)
         pk = pg.execute(
             "select string_agg(k.column_name, ',' order by k.ordinal_position) from information_schema.table_constraints c"
             " join information_schema.key_column_usage k using (constraint_schema, constraint_name)"

@@ -30,3 +30,37 @@
         or (upstream_rows.{{ column }} is null) <> (existing_rows.{{ column }} is null)
     {%- endfor %}
 {%- endmacro %}
+
+{#-
+    The incremental strategy each engine supports. DuckDB (and Postgres): delete+insert by the
+    model's unique_key. Spark: merge when the tables are Delta / Iceberg / Hudi (var
+    spark_file_format, which the models' file_format follows), else plain Parquet tables, which
+    cannot delete or update rows: insert_overwrite of the whole table, whose select is then every
+    row (incremental_by_key() is false), the same result as a full refresh.
+-#}
+{% macro incremental_strategy() -%}
+    {{ return(adapter.dispatch('incremental_strategy', 'salesdw')()) }}
+{%- endmacro %}
+
+{% macro default__incremental_strategy() -%}
+    {{ return('delete+insert') }}
+{%- endmacro %}
+
+{% macro spark__incremental_strategy() -%}
+    {{ return('merge' if var('spark_file_format', 'parquet') in ['delta', 'iceberg', 'hudi'] else 'insert_overwrite') }}
+{%- endmacro %}
+
+{#- Whether an incremental run rewrites only the changed partitions (true) or every row. -#}
+{% macro incremental_by_key() -%}
+    {{ return(incremental_strategy() != 'insert_overwrite') }}
+{%- endmacro %}
+
+{#- The post-hook of an incremental fact: rows gone from upstream leave (a row-level delete,
+    only where the strategy replaces by key; a whole-table overwrite has no stale rows). -#}
+{% macro delete_gone_rows(row_key, upstream) -%}
+    {%- if incremental_by_key() -%}
+        delete from {{ this }} where {{ row_key }} not in (select {{ row_key }} from {{ upstream }})
+    {%- else -%}
+        select 1
+    {%- endif -%}
+{%- endmacro %}

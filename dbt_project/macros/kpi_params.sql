@@ -65,6 +65,10 @@
     double
 {%- endmacro %}
 
+{% macro spark__kpi_type_ratio() -%}
+    double
+{%- endmacro %}
+
 {#- numerator / denominator as a ratio, null (never infinite) when the denominator is zero or missing. -#}
 {% macro kpi_ratio(numerator, denominator) -%}
     case when ({{ denominator }}) <> 0

@@ -8,7 +8,7 @@
         pass_through_columns:
           dim_customer:
             - name: industry_segment
-              data_type: varchar
+              data_type: string
               description: Industry segment (纷享销客 行业细分, Salesforce Industry_Segment__c).
               headers: {fxiaoke: 行业细分, salesforce: Industry_Segment__c}
 

@@ -10,21 +10,7 @@
 
 {%- set key = key_columns | join(', ') -%}
 {%- set share = env_var('SALESDW_MAX_DELETE_SHARE', '0.02') -%}
-{%- set ledger = env_var('SALESDW_HOME', 'warehouse') ~ '/ledger/loads/*.parquet' -%}
-{%- set accepted = [] -%}
-{%- if execute -%}
-    {%- set ledger_columns = run_query(
-        "select column_name from (describe select * from read_parquet('" ~ ledger ~ "', union_by_name = true))"
-        if run_query("select count(*) from glob('" ~ ledger ~ "')").rows[0][0] > 0 else "select 1 where false"
-    ) -%}
-    {%- if 'deletions_accepted' in ledger_columns.columns[0].values() -%}
-        {%- for row in run_query(
-            "select distinct batch_id from read_parquet('" ~ ledger ~ "', union_by_name = true) where deletions_accepted"
-        ).rows -%}
-            {%- do accepted.append("'" ~ row[0] ~ "'") -%}
-        {%- endfor -%}
-    {%- endif -%}
-{%- endif %}
+{%- set accepted = accepted_deletion_batches() %}
 
 with
 

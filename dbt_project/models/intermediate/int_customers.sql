@@ -209,8 +209,32 @@ with_owner as (
 final as (
     -- A place seed region_mapping does not know (a warning in staging names it): the customer
     -- is in the region of its owner rep on the record's date (roster history).
+    -- columns listed (no `* replace`: DuckDB-only), in the order of with_owner
     select
-        with_owner.* replace (coalesce(with_owner.region_code, owner_reps.region_code) as region_code)
+        with_owner.customer_key,
+        with_owner.source_system,
+        with_owner.customer_id,
+        with_owner.customer_name,
+        with_owner.customer_number,
+        with_owner.customer_level,
+        with_owner.industry,
+        with_owner.employees,
+        coalesce(with_owner.region_code, owner_reps.region_code) as region_code,
+        with_owner.province,
+        with_owner.city,
+        with_owner.country,
+        with_owner.channel_code,
+        with_owner.owner_name,
+        with_owner.owner_id,
+        with_owner.tax_id,
+        with_owner.phone,
+        with_owner.source_channel,
+        with_owner.created_at,
+        with_owner.modified_at,
+        with_owner.loaded_at,
+        with_owner.is_inferred,
+        with_owner.size_band,
+        with_owner.owner_rep_id
     from with_owner
     left join reps as owner_reps
         on owner_reps.rep_id = with_owner.owner_rep_id

@@ -11,10 +11,10 @@
 -#}
 {{ config(
     materialized='incremental',
-    incremental_strategy='delete+insert',
+    incremental_strategy=incremental_strategy(),
     unique_key='activity_key',
     on_schema_change='fail',
-    post_hook="delete from {{ this }} where activity_key not in (select activity_key from {{ ref('int_activities') }})"
+    post_hook="{{ delete_gone_rows('activity_key', ref('int_activities')) }}"
 ) }}
 
 with
@@ -23,7 +23,7 @@ activities as (
     select * from {{ ref('int_activities') }}
 ),
 
-{% if is_incremental() %}
+{% if is_incremental() and incremental_by_key() %}
 changed_activities as (
     {{ changed_partitions('activities', 'activity_key', 'activity_key', [
         'activity_type_code', 'customer_key', 'customer_master_key', 'opportunity_key',
@@ -55,7 +55,7 @@ final as (
         owner_name,
         loaded_at
     from activities
-    {% if is_incremental() -%}
+    {% if is_incremental() and incremental_by_key() -%}
     where activity_key in (select activity_key from changed_activities)
     {%- endif %}
 )

@@ -34,7 +34,7 @@ final as (
         coalesce(deliveries.delivery_date <= deliveries.planned_delivery_date, false) as is_on_time,
         case
             when deliveries.delivery_date is not null
-                then {{ dbt.datediff('deliveries.planned_delivery_date', 'deliveries.delivery_date', 'day') }}
+                then cast({{ dbt.datediff('deliveries.planned_delivery_date', 'deliveries.delivery_date', 'day') }} as {{ dbt.type_bigint() }})
         end as days_late
     from deliveries
     left join orders

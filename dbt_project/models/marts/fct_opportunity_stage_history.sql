@@ -11,10 +11,10 @@
 -#}
 {{ config(
     materialized='incremental',
-    incremental_strategy='delete+insert',
+    incremental_strategy=incremental_strategy(),
     unique_key='opportunity_key',
     on_schema_change='fail',
-    post_hook="delete from {{ this }} where stage_change_key not in (select stage_change_key from {{ ref('int_opportunity_stage_history') }})"
+    post_hook="{{ delete_gone_rows('stage_change_key', ref('int_opportunity_stage_history')) }}"
 ) }}
 
 with
@@ -23,7 +23,7 @@ stage_history as (
     select * from {{ ref('int_opportunity_stage_history') }}
 ),
 
-{% if is_incremental() %}
+{% if is_incremental() and incremental_by_key() %}
 changed_opportunities as (
     {{ changed_partitions('stage_history', 'opportunity_key', 'stage_change_key', [
         'stage_code', 'stage_group', 'stage_order', 'stage_sequence', 'left_at'
@@ -50,7 +50,7 @@ final as (
         history_origin,
         loaded_at
     from stage_history
-    {% if is_incremental() -%}
+    {% if is_incremental() and incremental_by_key() -%}
     where opportunity_key in (select opportunity_key from changed_opportunities)
     {%- endif %}
 )

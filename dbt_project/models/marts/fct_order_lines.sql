@@ -14,10 +14,10 @@
 -#}
 {{ config(
     materialized='incremental',
-    incremental_strategy='delete+insert',
+    incremental_strategy=incremental_strategy(),
     unique_key='order_key',
     on_schema_change='fail',
-    post_hook="delete from {{ this }} where order_line_key not in (select order_line_key from {{ ref('int_order_lines') }})"
+    post_hook="{{ delete_gone_rows('order_line_key', ref('int_order_lines')) }}"
 ) }}
 
 with
@@ -26,7 +26,7 @@ order_lines as (
     select * from {{ ref('int_order_lines') }}
 ),
 
-{% if is_incremental() %}
+{% if is_incremental() and incremental_by_key() %}
 changed_orders as (
     {{ changed_partitions('order_lines', 'order_key', 'order_line_key', [
         'customer_key', 'customer_master_key', 'product_key', 'rep_id', 'rep_key', 'region_code',
@@ -63,7 +63,7 @@ final as (
         loaded_at
         {{- pass_through_select('fct_order_lines') }}
     from order_lines
-    {% if is_incremental() -%}
+    {% if is_incremental() and incremental_by_key() -%}
     where order_key in (select order_key from changed_orders)
     {%- endif %}
 )

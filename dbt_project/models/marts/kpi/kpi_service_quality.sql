@@ -141,8 +141,10 @@ case_figures as (
         period_grain, period_start, '{{ scope_type }}' as scope_type, {{ scope_column }} as scope_id,
         sum(case when span = 'period' then 1 else 0 end) as cases_opened,
         sum(case when span = 'period' then is_resolved else 0 end) as cases_resolved,
-        percentile_cont(0.5) within group (order by case when span = 'period' then hours_to_resolve end)
-            as median_hours_to_resolve,
+        -- in double on every engine (Spark would round a decimal median)
+        percentile_cont(0.5) within group (
+            order by case when span = 'period' then cast(hours_to_resolve as {{ kpi_type_ratio() }}) end
+        ) as median_hours_to_resolve,
         sum(case when span = 'period' then is_property_incident else 0 end) as property_incidents,
         sum(case when span = 'last_year' then 1 else 0 end) as cases_opened_last_year,
         sum(case when span = 'last_year' then is_resolved else 0 end) as cases_resolved_last_year
