@@ -19,9 +19,11 @@
     parquet.`{{ path }}`
 {%- endmacro %}
 
-{#- The glob a source table reads: {name} of meta.external_location is the table name. -#}
+{#- The glob a source table reads: {name} of meta.external_location is the table name. Source
+    `crm` is every CRM of var crm_sources (a Hadoop glob alternation, {salesforce,hubspot}). -#}
 {% macro raw_zone_glob(source_name, table_name) -%}
-    {{ env_var('SALESDW_HOME', 'warehouse') }}/raw/{{ source_name }}/{{ table_name }}/*.parquet
+    {%- set folder = '{' ~ var('crm_sources') | join(',') ~ '}' if source_name == 'crm' else source_name -%}
+    {{ env_var('SALESDW_HOME', 'warehouse') }}/raw/{{ folder }}/{{ table_name }}/*.parquet
 {%- endmacro %}
 
 {% macro register_raw_sources() -%}
