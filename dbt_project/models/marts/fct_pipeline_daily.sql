@@ -19,7 +19,8 @@
     expected close month (the newest rate carried forward beyond the FX sheet, fx_is_projected),
     as fct_opportunities.
 
-    Incremental (delete+insert by pipeline_date): a run rewrites every day from the earlier of the
+    Incremental (delete+insert by pipeline_date; on Spark's plain Parquet a whole-table
+    overwrite, macro incremental_strategy): a run rewrites every day from the earlier of the
     day after the newest day stored and the first day of a state first loaded since the newest
     state stored (a late version, a new stage-history export), and the post-hook drops the rows of
     opportunities deleted since. A stage_mapping or FX edit changes old days only with
@@ -27,10 +28,10 @@
 -#}
 {{ config(
     materialized='incremental',
-    incremental_strategy='delete+insert',
+    incremental_strategy=incremental_strategy(),
     unique_key='pipeline_date',
     on_schema_change='fail',
-    post_hook="delete from {{ this }} where opportunity_key not in (select opportunity_key from {{ ref('int_opportunities') }})"
+    post_hook="{{ delete_gone_rows('opportunity_key', ref('int_opportunities')) }}"
 ) }}
 
 with
@@ -55,7 +56,8 @@ history_start as (
     select {{ pipeline_history_start('states') }} as first_day
 ),
 
-{% if is_incremental() %}
+{% set by_day = is_incremental() and incremental_by_key() %}
+{% if by_day %}
 changed_days_from as (
     -- the day after the newest day stored, or the first day of a state loaded since, if earlier
     select least(
@@ -76,10 +78,10 @@ days as (
     from dates
     cross join history_start
     cross join as_of
-    {% if is_incremental() %}cross join changed_days_from{% endif %}
+    {% if by_day %}cross join changed_days_from{% endif %}
     where dates.date_day >= history_start.first_day
         and dates.date_day <= as_of.as_of_date
-        {% if is_incremental() %}and dates.date_day >= changed_days_from.first_day{% endif %}
+        {% if by_day %}and dates.date_day >= changed_days_from.first_day{% endif %}
 ),
 
 open_states as (
