@@ -53,7 +53,8 @@ def _landing(root: Path) -> dict[str, list[Path]]:
     sf = FIXTURES / "salesforce"
     data_export = root / "salesforce_data_export"
     data_export.mkdir(parents=True)
-    for name in ("User.csv", "Account.csv", "Opportunity.csv", "OpportunityHistory.csv", "Order.csv", "OrderItem.csv"):
+    for name in ("User.csv", "Account.csv", "Opportunity.csv", "OpportunityHistory.csv", "Order.csv", "OrderItem.csv",
+                 "Task.csv"):
         shutil.copy(sf / name, data_export / name)
     reports = root / "salesforce_reports"
     reports.mkdir()
@@ -95,7 +96,7 @@ def crm(tmp_path_factory: pytest.TempPathFactory):
 def test_every_export_format_loads(crm) -> None:
     _, printed, _ = crm
     for line in ("User.csv", "Account.csv", "Opportunity.csv", "OpportunityHistory.csv", "Order.csv", "OrderItem.csv",
-                 "report1712000000000.csv",
+                 "Task.csv", "report1712000000000.csv",
                  "Accounts report.xlsx", "deals_page_1.json", "deals_page_2.json", "owners_page_1.json",
                  "hubspot-crm-exports-all-deals-2024-05-01.csv", "hubspot-crm-exports-all-companies-2024-05-01.csv"):
         assert any(line in row and "quarantined=0" in row and "loaded=0" not in row for row in printed.splitlines()), line
@@ -145,6 +146,22 @@ def test_salesforce_orders_are_revenue_by_rep_and_month(crm) -> None:
         select product_key is not null, warranty_years from marts.fct_order_lines
         where source_system = 'salesforce' order by order_id, line_no
     """).fetchall() == [(True, 3), (True, 1), (True, None), (True, 2)]
+
+
+def test_salesforce_tasks_are_activities_by_rep_month_and_type(crm) -> None:
+    """Task.csv: owners by user id, customers through the opportunity (WhatId) or the account,
+    types through seed activity_type_mapping (a Meeting is a visit)."""
+    con, _, _ = crm
+    rows = con.execute("""
+        select rep_id, strftime(activity_date, '%Y-%m'), activity_type_code, count(*), count(customer_key)
+        from marts.fct_activities where source_system = 'salesforce'
+        group by all order by all
+    """).fetchall()
+    assert rows == [
+        ("S01", "2024-03", "call", 2, 2),   # Acme (logged on its opportunity), Beta (on the account)
+        ("S02", "2024-03", "email", 1, 1),  # Gamma pilot proposal
+        ("S02", "2024-04", "visit", 1, 1),  # Delta site visit (Type Meeting)
+    ]
 
 
 def test_pipeline_by_stage(crm) -> None:

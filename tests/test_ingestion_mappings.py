@@ -193,7 +193,7 @@ def test_a_missing_mapping_file_and_an_unknown_source(home: Home, tmp_path: Path
 
 def test_shipped_mappings_have_the_entities_the_docs_promise():
     assert {p.entity for p in profiles_for("salesforce")} == {
-        "opportunities", "opportunity_history", "accounts", "users", "orders", "order_lines"}
+        "opportunities", "opportunity_history", "accounts", "users", "orders", "order_lines", "activities"}
     assert {p.entity for p in profiles_for("hubspot")} == {"opportunities", "accounts", "users"}
 
 

@@ -1,8 +1,10 @@
-{#- Sales activities of both CRMs: Zoho Calls (call) and Meetings (visit; internal_meeting when
+{#- Sales activities of every CRM: Zoho Calls (call) and Meetings (visit; internal_meeting when
     the meeting has neither a Related To record nor a Venue — a meeting among colleagues, not a
-    customer visit), Fxiaoke 跟进记录 (电话 call, 拜访 visit, 微信 wechat, 邮件 email), with rep
-    and customer resolved. A Zoho activity's "Related To" may be an account or a deal: the
-    deal's customer is used then. -#}
+    customer visit), Fxiaoke 跟进记录 (电话 call, 拜访 visit, 微信 wechat, 邮件 email) and the
+    activities of every canonical CRM (Salesforce Task.csv), with rep and customer resolved. A
+    Zoho activity's "Related To" (a Salesforce task's WhatId) may be an account or a deal: the
+    deal's customer is used then. The rep: by the owner's CRM user id where the export carries
+    one, else by name (macro join_owner_rep). -#}
 with
 
 zoho_calls as (
@@ -18,6 +20,11 @@ zoho_meetings as (
 fxiaoke_activities as (
     select * from {{ ref('stg_fxiaoke__activities') }}
     where not is_deleted and not coalesce(life_status in ('作废', '已作废'), false)
+),
+
+canonical_activities as (
+    select * from {{ ref('stg_crm__activities') }}
+    where not is_deleted
 ),
 
 customer_lookup as (
@@ -49,6 +56,7 @@ unioned as (
         duration_minutes,
         related_to as customer_name,
         related_to_id as related_record_id,
+        cast(null as {{ dbt.type_string() }}) as owner_id,
         owner_name,
         loaded_at
     from zoho_calls
@@ -65,6 +73,7 @@ unioned as (
         {{ dbt.datediff('started_at', 'ended_at', 'minute') }},
         related_to,
         related_to_id,
+        cast(null as {{ dbt.type_string() }}),
         owner_name,
         loaded_at
     from zoho_meetings
@@ -81,9 +90,28 @@ unioned as (
         cast(null as decimal(18, 6)),
         customer_name,
         cast(null as {{ dbt.type_string() }}),
+        cast(null as {{ dbt.type_string() }}),
         owner_name,
         loaded_at
     from fxiaoke_activities
+    union all
+    select
+        source_system,
+        activity_id,
+        source_type,
+        activity_type_code,
+        activity_at,
+        subject,
+        cast(null as {{ dbt.type_string() }}),
+        cast(null as {{ dbt.type_string() }}),
+        cast(duration_minutes as decimal(18, 6)),
+        account_name,
+        -- the opportunity (or account) it was logged against, else the account
+        coalesce(opportunity_id, account_id),
+        owner_id,
+        owner_name,
+        loaded_at
+    from canonical_activities
 ),
 
 resolved as (
@@ -92,7 +120,7 @@ resolved as (
         cast(unioned.activity_at as date) as activity_date,
         coalesce(customer_by_id.customer_key, deal.customer_key, customer_by_name.customer_key) as customer_key,
         deal.opportunity_key,
-        rep_by_name.rep_id
+        coalesce(rep_by_id.rep_id, rep_by_name.rep_id) as rep_id
     from unioned
     left join customer_lookup as customer_by_id
         on customer_by_id.source_system = unioned.source_system
@@ -103,9 +131,7 @@ resolved as (
     left join customer_lookup as customer_by_name
         on customer_by_name.source_system = unioned.source_system
         and customer_by_name.lookup_key = {{ match_key('unioned.customer_name') }}
-    left join rep_lookup as rep_by_name
-        on rep_by_name.source_system = unioned.source_system
-        and rep_by_name.lookup_key = {{ match_key('unioned.owner_name') }}
+    {{ join_owner_rep('unioned') }}
 ),
 
 final as (

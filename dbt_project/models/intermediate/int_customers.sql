@@ -231,6 +231,7 @@ final as (
         with_owner.source_channel,
         with_owner.created_at,
         with_owner.modified_at,
+        with_owner.extra,
         with_owner.loaded_at,
         with_owner.is_inferred,
         with_owner.size_band,
