@@ -8,13 +8,15 @@
         forecast_error_pct  |forecast − actual| / actual: the error as a share of the actual
         forecast_bias_pct   (forecast − actual) / actual: above 0 the forecast was too high
     Both errors are null when the forecast or the actual is unknown, or the actual is zero.
+    Forecasts are computed in double on every engine: DuckDB divides decimals in double, Spark
+    would round a decimal quotient to 6 places, and the two would differ past the 8th digit.
 -#}
 {% macro run_rate_forecast(actual, days_in_period, days_elapsed) -%}
-    case when {{ days_elapsed }} > 0 then {{ actual }} * {{ days_in_period }} / {{ days_elapsed }} end
+    case when {{ days_elapsed }} > 0 then cast({{ actual }} as {{ kpi_type_ratio() }}) * {{ days_in_period }} / {{ days_elapsed }} end
 {%- endmacro %}
 
 {% macro seasonal_forecast(actual, last_year, last_year_to_date, run_rate) -%}
-    case when {{ last_year_to_date }} > 0 then {{ actual }} * {{ last_year }} / {{ last_year_to_date }} else {{ run_rate }} end
+    case when {{ last_year_to_date }} > 0 then cast({{ actual }} as {{ kpi_type_ratio() }}) * {{ last_year }} / {{ last_year_to_date }} else {{ run_rate }} end
 {%- endmacro %}
 
 {% macro forecast_error_pct(forecast, actual) -%}

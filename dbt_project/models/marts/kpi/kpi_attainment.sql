@@ -91,9 +91,7 @@ evaluated as (
         keyed.target_source,
         keyed.target - keyed.known_actual as gap,
         {{ kpi_ratio('keyed.known_actual', 'keyed.target') }} as attainment,
-        -- in double on every engine (Spark would round a decimal quotient to 6 places)
-        {{ run_rate_forecast('cast(keyed.known_actual as ' ~ kpi_type_ratio() ~ ')', 'periods.days_in_period', 'periods.days_elapsed') }}
-            as run_rate_forecast,
+        {{ run_rate_forecast('keyed.known_actual', 'periods.days_in_period', 'periods.days_elapsed') }} as run_rate_forecast,
         keyed.actual_previous_period,
         keyed.actual_last_year,
         keyed.actual_last_year_to_date
