@@ -106,3 +106,10 @@ def build_engine_env() -> dict[str, str]:
         "SALESDW_DUCKDB_THREADS": os.environ.get("SALESDW_DUCKDB_THREADS", str(machine_cores())),
         "SALESDW_DUCKDB_MEMORY_LIMIT": os.environ.get("SALESDW_DUCKDB_MEMORY_LIMIT", f"{memory_mib}MiB"),
     }
+
+
+def engine_config() -> dict[str, str]:
+    """The same budget as DuckDB configuration, for a connection the pipeline opens itself (the
+    publish copies every mart: DuckDB's own default is 80 % of the machine's memory)."""
+    env = build_engine_env()
+    return {"memory_limit": env["SALESDW_DUCKDB_MEMORY_LIMIT"], "threads": env["SALESDW_DUCKDB_THREADS"]}

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import duckdb
 
-from ingestion.settings import Home
+from ingestion.settings import Home, engine_config
 from ingestion.sql import quote
 from orchestration.dbt.inputs import built_inputs
 from orchestration.publish.pii import Masks, mask_expression, pii_masks
@@ -122,7 +122,7 @@ def rollback(home: Home) -> str:
 
 def _write_database(build_db: Path, target: Path, masks: Masks) -> dict[str, int]:
     tables: dict[str, int] = {}
-    con = duckdb.connect(str(target))
+    con = duckdb.connect(str(target), config=engine_config())
     try:
         con.execute(f"attach '{build_db.as_posix()}' as build (read_only)")
         names = _public_tables(con)
@@ -182,7 +182,7 @@ def _export_parquet(database: Path, target: Path, names: list[str]) -> None:
     """The marts as Parquet files for tools that prefer files, read from the version's own
     (masked) database."""
     target.mkdir()
-    con = duckdb.connect(str(database), read_only=True)
+    con = duckdb.connect(str(database), read_only=True, config=engine_config())
     try:
         for name in names:
             con.execute(f"copy {PUBLIC_SCHEMA}.\"{name}\" to '{(target / name).as_posix()}.parquet' (format parquet)")
