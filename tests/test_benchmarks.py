@@ -52,6 +52,8 @@ def test_the_harness_runs_and_records_its_figures(tmp_path: Path, monkeypatch):
     assert figures["one_percent_rows"] > 0
     assert figures["floor"]["order_lines"] == figures["order_lines"], "the floor reads the same lines"
     assert "kpi_attainment" in figures["models_s"]
+    assert figures["tests_s"] > 0 and figures["models_total_s"] > 0
+    assert "fct_order_lines" in figures["one_percent_models_s"], "the 1 % night rebuilds the changed facts"
 
 
 @pytest.mark.parametrize("script", ["ingest_throughput", "xlsx_throughput"])
