@@ -157,7 +157,12 @@ def execute(job_name: str, landing: str | None = None, log_level: str | None = N
     return result
 
 
-def run_job(job_name: str, landing: str | None = None, log_level: str | None = None, verbose: bool = True) -> bool:
+def run_job(job_name: str, landing: str | None = None, log_level: str | None = None, verbose: bool = True,
+            force: bool = False) -> bool:
+    """Run a job in process; ``force`` builds even when nothing changed since the published
+    version (the build asset reads SALESDW_FORCE_BUILD through WarehouseResource.build_forced)."""
+    if force:
+        os.environ["SALESDW_FORCE_BUILD"] = "1"
     return execute(job_name, landing, log_level, verbose).success
 
 
@@ -171,17 +176,14 @@ def _log_run(home: Home, fields: dict) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    if args.force:
-        os.environ["SALESDW_FORCE_BUILD"] = "1"
-    ok = run_job("nightly", args.landing, args.log_level, args.verbose)
-    print(_outcome(ok))
-    return 0 if ok else 1
+    return _finish(run_job("nightly", args.landing, args.log_level, args.verbose, force=args.force))
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    if args.force:
-        os.environ["SALESDW_FORCE_BUILD"] = "1"
-    ok = run_job("build", log_level=args.log_level, verbose=args.verbose)
+    return _finish(run_job("build", log_level=args.log_level, verbose=args.verbose, force=args.force))
+
+
+def _finish(ok: bool) -> int:
     print(_outcome(ok))
     return 0 if ok else 1
 

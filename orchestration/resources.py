@@ -19,6 +19,8 @@ class WarehouseResource(ConfigurableResource):
 
     home: str = ""
     landing: str = ""
+    # set in a run's resource config (the launchpad) to force one build; the CLI's --force sets
+    # the environment instead, read by build_forced
     force_build: bool = False
 
     @property

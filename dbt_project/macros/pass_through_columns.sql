@@ -15,7 +15,8 @@
     One setting, two uses: pass_through_select adds the columns to the mart's select, and the
     marts' enforced contracts take the same columns (pass_through_contract, called by the
     contract check below), so a contract always equals its model. A value that does not cast to
-    the type is null (dbt.safe_cast). Marts that take them: dim_customer, fct_opportunities.
+    the type is published as null (cast_or_null) and counted: test pass_through_casts warns with
+    each such value. Marts that take them: dim_customer, fct_opportunities, fct_order_lines.
 -#}
 {% macro pass_through_settings(mart) -%}
     {{ return(var('pass_through_columns', {}).get(mart, [])) }}
@@ -24,7 +25,7 @@
 {#- The mart's pass-through columns, each after a comma: put it after the last column of the select. -#}
 {% macro pass_through_select(mart, extra='extra', source_system='source_system') -%}
     {%- for column in pass_through_settings(mart) %},
-        {{ dbt.safe_cast(pass_through_value(column, extra, source_system), column.data_type) }} as {{ column.name }}
+        {{ cast_or_null(pass_through_value(column, extra, source_system), column.data_type) }} as {{ column.name }}
     {%- endfor %}
 {%- endmacro %}
 
@@ -34,6 +35,24 @@
         when '{{ source }}' then {{ json_text(extra, header) }}
     {%- endfor %}
     end
+{%- endmacro %}
+
+{#- `field` cast to `type`, null where the value does not cast (dbt.safe_cast is a plain cast,
+    which stops the build on DuckDB and under Spark's ANSI mode). -#}
+{% macro cast_or_null(field, type) -%}
+    {{ return(adapter.dispatch('cast_or_null')(field, type)) }}
+{%- endmacro %}
+
+{% macro default__cast_or_null(field, type) -%}
+    {{ dbt.safe_cast(field, type) }}
+{%- endmacro %}
+
+{% macro duckdb__cast_or_null(field, type) -%}
+    try_cast({{ field }} as {{ type }})
+{%- endmacro %}
+
+{% macro spark__cast_or_null(field, type) -%}
+    try_cast({{ field }} as {{ type }})
 {%- endmacro %}
 
 {#- The text of one key of a JSON object held as text. -#}
