@@ -135,3 +135,35 @@ def test_forecast_of_may_taken_a_month_before_against_the_actual(loaded: Loaded)
     assert (forecast, actual, error) == (Decimal("1800"), Decimal("14299.99"), Decimal("-12499.99"))
     assert error_pct == pytest.approx(12499.99 / 14299.99) and bias_pct == pytest.approx(-12499.99 / 14299.99)
     assert by_method["commit"][0] is None and by_method["commit"][3] is None
+
+
+def test_growth_month_over_month_of_a_company_without_product_lines(loaded: Loaded) -> None:
+    """The company's CRMs export no product catalogue, so no product has a category: its revenue
+    is growth under 未分类 (var unclassified_product_line), not left out (the mart was empty).
+    Months from REVENUE: Jan 10,600; Feb 32,653.31; Mar 15,000; Apr 0; May 14,299.99. The first
+    order falls in January, so January and February have no complete previous month to compare
+    with (null); March 15,000 / 32,653.31 − 1; April 0 / 15,000 − 1 = −1; May's base is 0 (null)."""
+    monthly: dict[str, Decimal] = {}
+    for (_, month), revenue in REVENUE.items():
+        monthly[month] = monthly.get(month, Decimal(0)) + revenue
+    rows = loaded.query("""
+        select strftime(period_start, '%Y-%m'), product_line, revenue, growth_vs_previous, contribution_to_growth_vs_previous
+        from marts.kpi_growth_trends
+        where scope_type = 'company' and period_grain = 'month' and comparison_basis = 'whole period'""")
+    assert {m for m, *_ in rows} == {"2025-01", "2025-02", "2025-03", "2025-04", "2025-05"}
+    assert {line for _, line, *_ in rows} == {"未分类"}
+    by_month = {m: (Decimal(str(revenue)), growth, contribution) for m, _, revenue, growth, contribution in rows}
+    assert {m: figures[0] for m, figures in by_month.items()} == {**{m: monthly[m] for m in monthly if m != "2025-06"},
+                                                                  "2025-04": Decimal(0)}
+    expected_growth = {"2025-01": None, "2025-02": None, "2025-03": 15000 / 32653.31 - 1, "2025-04": -1.0, "2025-05": None}
+    for month, growth in expected_growth.items():
+        actual, contribution = by_month[month][1], by_month[month][2]
+        assert actual == pytest.approx(growth, abs=1e-12) if growth is not None else actual is None, month
+        assert contribution == actual or contribution == pytest.approx(actual, abs=1e-12), "one line: it is all the growth"
+    regions = loaded.query("""
+        select period_start, sum(revenue) from marts.kpi_growth_trends
+        where scope_type = 'region' and period_grain = 'month' group by 1
+        except
+        select period_start, revenue from marts.kpi_growth_trends
+        where scope_type = 'company' and period_grain = 'month'""")
+    assert regions == [], "every order owner has a region: the regions sum to the company"

@@ -12,7 +12,9 @@
                              percentage points the line adds to the scope's growth (the lines of
                              a scope sum to the scope's growth)
     Null without history (before the first order date, or a zero base). Product line: the
-    product category of the line (dim_product); region: the order owner's on the order date.
+    product category of the line (dim_product); a product without one is shown under var
+    unclassified_product_line, so that the lines of a scope always sum to all its revenue.
+    Region: the order owner's on the order date.
 -#}
 with
 
@@ -37,17 +39,23 @@ scopes as (
         and is_active
 ),
 
-product_lines as (
-    select distinct product_category as product_line
+classified_products as (
+    select
+        product_key,
+        coalesce(product_category, '{{ var("unclassified_product_line") }}') as product_line
     from products
-    where product_category is not null
+),
+
+product_lines as (
+    select distinct product_line
+    from classified_products
 ),
 
 lines as (
-    select order_lines.*, products.product_category as product_line
+    select order_lines.*, classified_products.product_line
     from order_lines
-    inner join products
-        on products.product_key = order_lines.product_key
+    inner join classified_products
+        on classified_products.product_key = order_lines.product_key
 ),
 
 -- one row per day × region × product line before the periods are joined: a day falls in the
