@@ -167,3 +167,24 @@ def test_growth_month_over_month_of_a_company_without_product_lines(loaded: Load
         select period_start, revenue from marts.kpi_growth_trends
         where scope_type = 'company' and period_grain = 'month'""")
     assert regions == [], "every order owner has a region: the regions sum to the company"
+
+
+def test_customer_segments_at_the_end_of_may_and_june(loaded: Loaded) -> None:
+    """Trailing-12-month revenue per customer (README revenue table, by the order's customer):
+    Lvye 10,600 (Jan) + 20,000 (Jun); 华信 29,053.31; 天津港联 15,000; 云泽 14,299.99; Bluewave
+    3,600; Hengda none. High-value is the top 20 % of six customers: one, the largest — 华信 at
+    the end of May, Lvye once June's order lands. Nobody's last order is 180 days old (at-risk)
+    and the open pipeline of the others is below 20 % of the high-value revenue: the rest general."""
+    rows = loaded.query("""
+        select strftime(as_of_month, '%Y-%m'), customer_name, segment, revenue_12m, orders_12m
+        from marts.kpi_customer_segments where as_of_month in (date '2025-05-01', date '2025-06-01')""")
+    revenue = {"Hangzhou Lvye Tech": Decimal("10600"), "北京华信科技有限公司": Decimal("29053.31"),
+               "天津港联物流有限公司": Decimal("15000"), "杭州云泽贸易有限公司": Decimal("14299.99"),
+               "Shenzhen Bluewave Ltd": Decimal("3600"), "Suzhou Hengda Co": Decimal("0")}
+    may = {name: (segment, Decimal(str(r)), n) for month, name, segment, r, n in rows if month == "2025-05"}
+    june = {name: (segment, Decimal(str(r)), n) for month, name, segment, r, n in rows if month == "2025-06"}
+    assert may == {name: ("high_value" if name == "北京华信科技有限公司" else "general", r, int(r > 0))
+                   for name, r in revenue.items()}
+    revenue["Hangzhou Lvye Tech"] += Decimal("20000")
+    assert june == {name: ("high_value" if name == "Hangzhou Lvye Tech" else "general", r,
+                           2 if name == "Hangzhou Lvye Tech" else int(r > 0)) for name, r in revenue.items()}
