@@ -1,4 +1,4 @@
-"""XLSX ingest throughput: the engine (calamine) against openpyxl's read-only cell walk, the
+"""XLSX ingest throughput: the engine (fastexcel) against openpyxl's read-only cell walk, the
 reader the engine used before (its read loop alone, a lower bound of the old ingest's time).
 
 Not a timed test: run by hand (``.venv/bin/python benchmarks/xlsx_throughput.py``). It writes a
@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(f"row counts differ: engine {rows}, openpyxl {walked}")
     ratio = walk_s / engine_s
     print(f"file: {path} ({path.stat().st_size / 1e6:.0f} MB, {rows:,} rows)")
-    print(f"ingest_paths (calamine): {engine_s:6.2f} s  {rows / engine_s:10,.0f} rows/s")
+    print(f"ingest_paths (fastexcel): {engine_s:6.2f} s  {rows / engine_s:10,.0f} rows/s")
     print(f"openpyxl read-only walk: {walk_s:6.2f} s  {rows / walk_s:10,.0f} rows/s")
     print(f"ratio: {ratio:.1f}× (goal ≥ 10× the openpyxl path, whose whole ingest was slower than its walk)")
     with args.results.open("a", encoding="utf-8") as fh:
