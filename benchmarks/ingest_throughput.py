@@ -101,12 +101,13 @@ class Run:
 @contextmanager
 def _timed(clock: dict[str, float]) -> Iterator[None]:
     """Wall and CPU seconds of the block (CPU of every thread of the process: DuckDB's too)."""
-    wall, cpu = time.perf_counter(), _cpu_s()
+    wall, cpu = time.perf_counter(), cpu_seconds()
     yield
-    clock.update(wall=time.perf_counter() - wall, cpu=_cpu_s() - cpu)
+    clock.update(wall=time.perf_counter() - wall, cpu=cpu_seconds() - cpu)
 
 
-def _cpu_s() -> float:
+def cpu_seconds() -> float:
+    """CPU seconds of every thread of the process so far (DuckDB's too)."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
 

@@ -35,11 +35,16 @@ def quarantine_duplicate_keys(written: Path, profile: Profile, match: ColumnMatc
         return []
     columns = ", ".join(f'"{c.name}"' for c in profile.columns)
     key_sql = ", ".join(f'"{c}"' for c in key)
+    present = " and ".join(f'"{c}" is not null' for c in key)
+    source = f"read_parquet({quote(written.as_posix())})"
+    # keys that repeat first (a grouping of the key columns alone); the rows are compared whole
+    # only for those, which in most files are none. The file is read twice rather than held.
     with duckdb.connect() as con:
         clashes = con.execute(f"""
             select {key_sql}, list(_source_row order by _source_row) as source_rows
-            from read_parquet({quote(written.as_posix())})
-            where {' and '.join(f'"{c}" is not null' for c in key)}
+            from {source} semi join (
+                select {key_sql} from {source} where {present} group by {key_sql} having count(*) > 1
+            ) as repeated using ({key_sql})
             group by {key_sql}
             having count(distinct struct_pack({columns})) > 1
         """).fetchall()
