@@ -182,6 +182,7 @@ def summary(result, home, started_at: dt.datetime, log_path: Path) -> str:
     from dagster import AssetCheckSeverity
 
     from ingestion.ledger import loads_since
+    from orchestration.dbt.inputs import FULL_REFRESH_FILE
 
     lines = [f"run {result.run_id}: {'success' if result.success else 'FAILED'}"]
     loads = loads_since(home, started_at.isoformat())
@@ -193,6 +194,9 @@ def summary(result, home, started_at: dt.datetime, log_path: Path) -> str:
         lines.append(f"  dbt        {dbt.get('success', 0)} built, {dbt.get('pass', 0)} tests passed,"
                      f" {dbt.get('warn', 0)} warned, {dbt.get('fail', 0) + dbt.get('error', 0)} failed,"
                      f" {dbt.get('skipped', 0)} skipped")
+    refreshed = home.logs / "dbt" / result.run_id / FULL_REFRESH_FILE
+    if refreshed.exists():
+        lines.append(f"  dbt        full refresh of the incremental models: {refreshed.read_text(encoding='utf-8')}")
     gx = [c for c in result.get_asset_check_evaluations() if c.asset_check_key.asset_key.path[0] == "raw"]
     if gx:
         warned = sum(1 for c in gx if not c.passed and c.severity == AssetCheckSeverity.WARN)

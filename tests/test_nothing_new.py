@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from ingestion.settings import Home
-from orchestration.dbt.inputs import build_inputs, unchanged_since
+from orchestration.dbt.inputs import build_inputs, full_refresh_reason, record_built_inputs, unchanged_since
 from orchestration.publish.warehouse import current_version, published_inputs
 
 
@@ -53,6 +53,40 @@ def test_any_changed_input_builds(tmp_path: Path):
         assert not unchanged_since(published, _inputs(**{key: "other"}), build_db), key
     assert not unchanged_since(None, _inputs(), build_db), "a version published before fingerprints builds"
     assert not unchanged_since(published, _inputs(), tmp_path / "missing.duckdb"), "no build database: build"
+
+
+def test_incremental_models_are_refreshed_when_code_or_settings_changed(tmp_path: Path):
+    home = Home(tmp_path)
+    assert full_refresh_reason(home, _inputs()) is None, "no build database: the first build creates every model"
+    _build_db_with_assignments(home.build_db.parent.mkdir(parents=True) or home.build_db, [None])
+    assert full_refresh_reason(home, _inputs()) == "no build has completed in this build database with known code"
+    record_built_inputs(home, _inputs())
+    assert full_refresh_reason(home, _inputs(raw_zone="new load", day="2026-12-01")) is None, "new data: incremental"
+    assert full_refresh_reason(home, _inputs(code="c2")) == (
+        "the dbt project or its engines changed since the last completed build")
+    assert full_refresh_reason(home, _inputs(code="c2", settings="s2")) == (
+        "the dbt project or its engines and the settings changed since the last completed build")
+    (home.build_db.parent / "inputs.json").unlink()  # what a build does when it starts: a failed one keeps the base
+    assert full_refresh_reason(home, _inputs(code="c2")) is not None
+
+
+def test_a_changed_setting_rebuilds_the_incremental_models_in_full(copied_home: Home, capsys, monkeypatch):
+    """A setting that reaches the SQL (the time zone) changed: the rows the incremental facts
+    hold were computed with the old one, so the build is a full refresh, and the summary says why."""
+    import json
+
+    from orchestration.cli import main
+
+    monkeypatch.setenv("SALESDW_TIMEZONE", "Asia/Tokyo")
+    capsys.readouterr()
+    assert main(["build"]) == 0
+    printed = capsys.readouterr().out
+    assert "  dbt        full refresh of the incremental models: the settings changed since the last completed build" \
+        in printed, printed
+    [run] = [p for p in (copied_home.logs / "dbt").glob("*/full_refresh.txt")]
+    assert json.loads((run.parent / "run_results.json").read_text(encoding="utf-8"))["args"]["full_refresh"] is True
+    assert main(["build", "--force"]) == 0
+    assert "full refresh" not in capsys.readouterr().out, "the same settings again: incremental"
 
 
 def test_a_new_day_builds_only_when_an_assignment_ended_in_between(tmp_path: Path):

@@ -7,7 +7,14 @@ from dagster import AssetExecutionContext
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from ingestion.settings import build_engine_env
-from orchestration.dbt.inputs import build_inputs, forget_built_inputs, record_built_inputs, unchanged_since
+from orchestration.dbt.inputs import (
+    FULL_REFRESH_FILE,
+    build_inputs,
+    forget_built_inputs,
+    full_refresh_reason,
+    record_built_inputs,
+    unchanged_since,
+)
 from orchestration.dbt.project import ensure_manifest, translator
 from orchestration.publish.warehouse import published_inputs
 from orchestration.resources import WarehouseResource
@@ -38,10 +45,15 @@ def salesdw_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, ware
     # Each run's dbt artifacts (run_results, compiled SQL, dbt.log) go with the run's other logs
     # under SALESDW_HOME, not into the source tree.
     artifacts = home.logs / "dbt" / context.run.run_id
+    command = ["build", "--exclude-resource-type", "unit_test"]
+    if reason := full_refresh_reason(home, inputs):
+        context.log.info(f"full refresh: {reason}")
+        artifacts.mkdir(parents=True, exist_ok=True)
+        (artifacts / FULL_REFRESH_FILE).write_text(reason, encoding="utf-8")  # the run's summary says so
+        command.append("--full-refresh")
     # `build` runs models, seeds, snapshots and data tests in DAG order; a failing test of
     # severity error fails the step, so nothing downstream — publish included — runs on bad data.
     # Unit tests check the SQL, not the night's data: they run with the test suite
     # (tests/test_dbt_project.py), not every night.
-    yield from dbt.cli(["build", "--exclude-resource-type", "unit_test"], context=context,
-                       target_path=artifacts).stream()
+    yield from dbt.cli(command, context=context, target_path=artifacts).stream()
     record_built_inputs(home, inputs)

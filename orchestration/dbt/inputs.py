@@ -8,6 +8,12 @@ into the manifest of the version it is published as. When the fingerprint of the
 equals the published one, the build would reproduce the published marts, so it is skipped and
 the published version stands.
 
+The same fingerprint decides how to build: incremental models keep the rows that earlier builds
+wrote, with the code and settings of those builds. When the code (dbt project, engines) or the
+settings differ from those of the last build that completed in this build database, every
+incremental model is rebuilt from the raw zone (``dbt build --full-refresh``), so no published
+row comes from SQL that is no longer the project's.
+
 One input is the day itself: ``int_reps.is_current`` compares assignments with today's date. A
 new day changes the marts only when an assignment ended between the published build's day and
 today; that is checked in the build database, and such a night builds.
@@ -32,6 +38,13 @@ PUBLISH_CODE_DIR = Path(__file__).resolve().parents[1] / "publish"
 # masking salt is hashed with everything else, never written out.
 SETTINGS = ("SALESDW_TIMEZONE", "SALESDW_MAX_DELETE_SHARE", "SALESDW_PII_SALT", "SALESDW_DBT_TARGET")
 INPUTS_FILE = "inputs.json"
+# The code and settings of the last build that completed: what the incremental models' rows were
+# built with. Unlike inputs.json it is not removed when a build starts, so a build that fails
+# half-way through a full refresh is refreshed again the next night.
+INCREMENTAL_BASE_FILE = "incremental_base.json"
+REFRESH_KEYS = {"code": "the dbt project or its engines", "settings": "the settings"}
+# Written into a run's dbt artifacts when its build was a full refresh: the reason, for the summary.
+FULL_REFRESH_FILE = "full_refresh.txt"
 
 
 def _hash_files(digest: "hashlib._Hash", root: Path, files: list[Path]) -> None:
@@ -83,7 +96,23 @@ def forget_built_inputs(home: Home) -> None:
 
 
 def record_built_inputs(home: Home, inputs: dict[str, str]) -> None:
+    """After a build that completed: the fingerprint the publish copies, and the base of the
+    incremental models."""
     inputs_path(home).write_text(json.dumps(inputs, indent=1), encoding="utf-8")
+    base = {key: inputs[key] for key in REFRESH_KEYS}
+    (home.build_db.parent / INCREMENTAL_BASE_FILE).write_text(json.dumps(base, indent=1), encoding="utf-8")
+
+
+def full_refresh_reason(home: Home, current: dict[str, str]) -> str | None:
+    """Why the incremental models must be rebuilt from the raw zone, or None when they may go on."""
+    if not home.build_db.exists():
+        return None  # a first build creates every model whole
+    path = home.build_db.parent / INCREMENTAL_BASE_FILE
+    if not path.exists():
+        return "no build has completed in this build database with known code"
+    base = json.loads(path.read_text(encoding="utf-8"))
+    changed = [label for key, label in REFRESH_KEYS.items() if base.get(key) != current[key]]
+    return f"{' and '.join(changed)} changed since the last completed build" if changed else None
 
 
 def built_inputs(home: Home) -> dict[str, str] | None:
