@@ -26,7 +26,7 @@ test: $(STAMP)
 # $SALESDW_HOME (after `make demo`), the Spark warehouse under $SALESDW_HOME/build/spark.
 spark-test: $(STAMP)
 	SALESDW_DBT_TARGET=spark $(BIN)/dbt build --project-dir dbt_project --profiles-dir dbt_project \
-		--exclude-resource-type unit_test
+		--exclude-resource-type unit_test --threads 4
 
 # Figures, not tests (benchmarks/README.md): ingest rows/s against DuckDB's readers, then the
 # build at 1M and 10M order lines against the hand-written floor. BENCH_LINES to choose sizes.
