@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export SALESDW_HOME ?= $(CURDIR)/warehouse
 
-.PHONY: install demo test bench benchmark dagster-dev docs clean
+.PHONY: install demo test spark-test bench benchmark dagster-dev docs clean
 
 install: $(STAMP)
 
@@ -21,6 +21,12 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# The dbt project on Spark with every data test (docs/scale-out.md): the raw zone of
+# $SALESDW_HOME (after `make demo`), the Spark warehouse under $SALESDW_HOME/build/spark.
+spark-test: $(STAMP)
+	SALESDW_DBT_TARGET=spark $(BIN)/dbt build --project-dir dbt_project --profiles-dir dbt_project \
+		--exclude-resource-type unit_test --threads 4
 
 # Figures, not tests (benchmarks/README.md): ingest rows/s against DuckDB's readers, then the
 # build at 1M and 10M order lines against the hand-written floor. BENCH_LINES to choose sizes.

@@ -89,6 +89,12 @@ def _public_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
 def publish(home: Home, masks: Masks | None = None) -> Publication:
     """Publish the build database's public marts as a new version and switch to it.
     ``masks`` (table → column → kind) defaults to the ``pii`` meta of the dbt YAML."""
+    target = os.environ.get("SALESDW_DBT_TARGET", "duckdb")
+    if target != "duckdb":
+        # The marts of this run are in the Spark warehouse, not in the build database: publishing
+        # the build database would serve the last DuckDB build's marts as if they were tonight's.
+        raise RuntimeError(f"SALESDW_DBT_TARGET={target}: the marts were built there, not in {home.build_db};"
+                           " sales.duckdb publishes a DuckDB build only (docs/scale-out.md, \"Dagster on Spark\")")
     if not home.build_db.exists():
         raise FileNotFoundError(f"{home.build_db}: no build database to publish (run dbt build first)")
     masks = pii_masks() if masks is None else masks
