@@ -8,8 +8,9 @@
     of edits, not of days; "as of day D" over them is `valid_from <= D and (valid_to is null or
     D < valid_to)`. This daily fact expands only the open spans to days, so its size is Σ over
     opportunities of the days each was open (1M opportunities open 90 days on average: 90M narrow
-    rows, a few GB in DuckDB's columnar storage) and it is built incrementally by day, so a night
-    writes one day of open opportunities plus the days late versions changed. BI tools get an
+    rows, a few GB in DuckDB's columnar storage). Each open span is converted to CNY once, then
+    expanded by a range join on two plain inequalities (valid_from <= day < valid_until), which
+    DuckDB runs as an IEJoin (sorts), not as a nested loop over every day. BI tools get an
     equi-join on pipeline_date instead of an interval join; kpi_forecast_accuracy reads only the
     few snapshot days it needs.
 
@@ -20,10 +21,11 @@
     as fct_opportunities.
 
     Incremental (delete+insert by pipeline_date; on Spark's plain Parquet a whole-table
-    overwrite, macro incremental_strategy): a run rewrites every day from the earlier of the
-    day after the newest day stored and the first day of a state first loaded since the newest
-    state stored (a late version, a new stage-history export), and the post-hook drops the rows of
-    opportunities deleted since. A stage_mapping or FX edit changes old days only with
+    overwrite, macro incremental_strategy): a run rewrites the days after the newest day stored,
+    and every day an opportunity with a state first loaded since the newest state stored (a late
+    version, a new stage-history export) is open on now or was stored on — not every day since
+    its earliest change — and the post-hook drops the rows of opportunities deleted since. A
+    stage_mapping or FX edit, or a customer merge (customer_key), changes old days only with
     --full-refresh: dbt build --full-refresh --select fct_pipeline_daily+
 -#}
 {{ config(
@@ -56,20 +58,57 @@ history_start as (
     select {{ pipeline_history_start('states') }} as first_day
 ),
 
+open_spans as (
+    -- each open state once, converted once (not once per day), with the first day it no longer
+    -- holds: valid_to, else the day after the as-of date. Two plain inequalities (no `or`), so
+    -- that the expansion to days below is a range join the engine runs by sorting (DuckDB's
+    -- IEJoin), not a nested loop over every day
+    select
+        states.*,
+        fx_rates.rate_to_cny as fx_rate,
+        coalesce(fx_rates.is_projected, false) as fx_is_projected,
+        {{ to_money(to_wide_decimal('states.amount', 4) ~ ' * fx_rates.rate_to_cny') }} as amount_cny,
+        {{ weighted_amount(to_money(to_wide_decimal('states.amount', 4) ~ ' * fx_rates.rate_to_cny'), 'states.win_probability') }}
+            as weighted_amount_cny,
+        cast(coalesce(states.valid_to, {{ dbt.dateadd('day', 1, 'as_of.as_of_date') }}) as date) as valid_until
+    from states
+    cross join as_of
+    left join fx_rates
+        on fx_rates.currency = states.currency
+        and fx_rates.rate_month = cast({{ dbt.date_trunc('month', 'states.expected_close_date') }} as date)
+    where states.stage_group = 'open'
+),
+
 {% set by_day = is_incremental() and incremental_by_key() %}
 {% if by_day %}
-changed_days_from as (
-    -- the day after the newest day stored, or the first day of a state loaded since, if earlier
-    select least(
-        coalesce(
-            (select cast({{ dbt.dateadd('day', 1, 'max(pipeline_date)') }} as date) from {{ this }}),
-            (select first_day from history_start)
-        ),
-        coalesce(
-            (select min(valid_from) from states where loaded_at > {{ incremental_watermark() }}),
-            cast('9999-12-31' as date)
-        )
-    ) as first_day
+changed_opportunities as (
+    -- opportunities with a state first loaded since the newest state stored (a late version, a
+    -- new stage-history export): every day they are open now or were stored on is rewritten
+    select distinct opportunity_key
+    from states
+    where loaded_at > {{ incremental_watermark() }}
+),
+
+changed_days as (
+    -- the days after the newest day stored
+    select dates.date_day as pipeline_date
+    from dates
+    where dates.date_day > (select coalesce(max(pipeline_date), cast('1900-01-01' as date)) from {{ this }})
+    union
+    -- the days a changed opportunity is open on now
+    select dates.date_day
+    from open_spans
+    inner join changed_opportunities
+        on changed_opportunities.opportunity_key = open_spans.opportunity_key
+    inner join dates
+        on dates.date_day >= open_spans.valid_from
+        and dates.date_day < open_spans.valid_until
+    union
+    -- the days it was stored on
+    select stored.pipeline_date
+    from {{ this }} as stored
+    inner join changed_opportunities
+        on changed_opportunities.opportunity_key = stored.opportunity_key
 ),
 {% endif %}
 
@@ -78,57 +117,50 @@ days as (
     from dates
     cross join history_start
     cross join as_of
-    {% if by_day %}cross join changed_days_from{% endif %}
+    {% if by_day %}
+    inner join changed_days
+        on changed_days.pipeline_date = dates.date_day
+    {% endif %}
     where dates.date_day >= history_start.first_day
         and dates.date_day <= as_of.as_of_date
-        {% if by_day %}and dates.date_day >= changed_days_from.first_day{% endif %}
-),
-
-open_states as (
-    select * from states
-    where stage_group = 'open'
 ),
 
 daily as (
     select
         days.pipeline_date,
-        open_states.*
-    from open_states
+        open_spans.*
+    from open_spans
     inner join days
-        on days.pipeline_date >= open_states.valid_from
-        and (open_states.valid_to is null or days.pipeline_date < open_states.valid_to)
+        on days.pipeline_date >= open_spans.valid_from
+        and days.pipeline_date < open_spans.valid_until
 ),
 
 final as (
     select
-        {{ dbt.hash(dbt.concat([dbt.cast('daily.pipeline_date', dbt.type_string()), "'|'", 'daily.opportunity_key'])) }}
+        {{ dbt.hash(dbt.concat([dbt.cast('pipeline_date', dbt.type_string()), "'|'", 'opportunity_key'])) }}
             as pipeline_day_key,
-        daily.pipeline_date,
-        daily.opportunity_key,
-        daily.source_system,
-        daily.opportunity_id,
-        daily.rep_id,
-        daily.customer_key,
-        daily.source_stage,
-        daily.stage_code,
-        cast(daily.stage_order as integer) as stage_order,
-        daily.currency,
-        daily.amount as amount_local,
-        fx_rates.rate_to_cny as fx_rate,
-        coalesce(fx_rates.is_projected, false) as fx_is_projected,
-        {{ to_money(to_wide_decimal('daily.amount', 4) ~ ' * fx_rates.rate_to_cny') }} as amount_cny,
-        daily.win_probability,
-        {{ weighted_amount(to_money(to_wide_decimal('daily.amount', 4) ~ ' * fx_rates.rate_to_cny'), 'daily.win_probability') }}
-            as weighted_amount_cny,
-        daily.expected_close_date,
-        daily.forecast_category,
-        daily.valid_from as state_since,
-        daily.values_basis,
-        daily.loaded_at
+        pipeline_date,
+        opportunity_key,
+        source_system,
+        opportunity_id,
+        rep_id,
+        customer_key,
+        source_stage,
+        stage_code,
+        cast(stage_order as integer) as stage_order,
+        currency,
+        amount as amount_local,
+        fx_rate,
+        fx_is_projected,
+        amount_cny,
+        win_probability,
+        weighted_amount_cny,
+        expected_close_date,
+        forecast_category,
+        valid_from as state_since,
+        values_basis,
+        loaded_at
     from daily
-    left join fx_rates
-        on fx_rates.currency = daily.currency
-        and fx_rates.rate_month = cast({{ dbt.date_trunc('month', 'daily.expected_close_date') }} as date)
 )
 
 select * from final
