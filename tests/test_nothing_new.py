@@ -11,6 +11,7 @@ import duckdb
 import pytest
 
 from ingestion.settings import Home
+from orchestration.dbt import inputs as build_inputs_module
 from orchestration.dbt.inputs import build_inputs, full_refresh_reason, record_built_inputs, unchanged_since
 from orchestration.publish.warehouse import current_version, published_inputs
 
@@ -42,7 +43,8 @@ def _build_db_with_assignments(path: Path, ends: list[str | None]) -> Path:
 
 
 def _inputs(**changes: str) -> dict[str, str]:
-    return {"raw_zone": "r1", "code": "c1", "settings": "s1", "day": "2026-11-30", **changes}
+    return {"raw_zone": "r1", "code": "c1", "settings": "s1", "model_code": "m1", "model_settings": "ms1",
+            "day": "2026-11-30", **changes}
 
 
 def test_any_changed_input_builds(tmp_path: Path):
@@ -62,12 +64,34 @@ def test_incremental_models_are_refreshed_when_code_or_settings_changed(tmp_path
     assert full_refresh_reason(home, _inputs()) == "no build has completed in this build database with known code"
     record_built_inputs(home, _inputs())
     assert full_refresh_reason(home, _inputs(raw_zone="new load", day="2026-12-01")) is None, "new data: incremental"
-    assert full_refresh_reason(home, _inputs(code="c2")) == (
-        "the dbt project or its engines changed since the last completed build")
-    assert full_refresh_reason(home, _inputs(code="c2", settings="s2")) == (
-        "the dbt project or its engines and the settings changed since the last completed build")
+    assert full_refresh_reason(home, _inputs(code="c2", settings="s2")) is None, "a data test, publish or salt changed"
+    assert full_refresh_reason(home, _inputs(code="c2", model_code="m2")) == (
+        "the dbt models, seeds, macros or their engines changed since the last completed build")
+    assert full_refresh_reason(home, _inputs(model_code="m2", model_settings="ms2")) == (
+        "the dbt models, seeds, macros or their engines and a setting that reaches the SQL changed"
+        " since the last completed build")
     (home.build_db.parent / "inputs.json").unlink()  # what a build does when it starts: a failed one keeps the base
-    assert full_refresh_reason(home, _inputs(code="c2")) is not None
+    assert full_refresh_reason(home, _inputs(model_code="m2")) is not None
+
+
+def test_only_code_that_writes_model_rows_refreshes_the_incremental_models(tmp_path: Path, monkeypatch):
+    """An edited data test changes what a build checks, not a stored row: the skip sees it, the
+    refresh does not. An edited macro or seed changes rows: both see it."""
+    files = {"dbt_project.yml": "name: p", "models/a.sql": "select 1", "macros/m.sql": "{% macro m() %}1{% endmacro %}",
+             "seeds/s.csv": "k\n1", "tests/t.sql": "select 1 where false", "macros/tests/g.sql": "{% test g() %}{% endtest %}"}
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    monkeypatch.setattr(build_inputs_module, "DBT_PROJECT_DIR", tmp_path)
+    monkeypatch.setattr(build_inputs_module, "project_files", lambda: [p for p in tmp_path.rglob("*") if p.is_file()])
+    versions = [build_inputs_module.code_versions()]
+    for name in ("tests/t.sql", "macros/tests/g.sql", "macros/m.sql", "seeds/s.csv", "models/a.sql"):
+        (tmp_path / name).write_text(files[name] + " ")
+        versions.append(build_inputs_module.code_versions())
+    model_code, code = zip(*versions)
+    assert len(set(code)) == 6, "every edit changes what a build runs"
+    assert model_code[0] == model_code[1] == model_code[2], "data tests write no model row"
+    assert len(set(model_code[2:])) == 4, "macros, seeds and models do"
 
 
 def test_a_changed_setting_rebuilds_the_incremental_models_in_full(copied_home: Home, capsys, monkeypatch):
@@ -81,7 +105,7 @@ def test_a_changed_setting_rebuilds_the_incremental_models_in_full(copied_home: 
     capsys.readouterr()
     assert main(["build"]) == 0
     printed = capsys.readouterr().out
-    assert "  dbt        full refresh of the incremental models: the settings changed since the last completed build" \
+    assert "  dbt        full refresh of the incremental models: a setting that reaches the SQL changed since the last completed build" \
         in printed, printed
     [run] = [p for p in (copied_home.logs / "dbt").glob("*/full_refresh.txt")]
     assert json.loads((run.parent / "run_results.json").read_text(encoding="utf-8"))["args"]["full_refresh"] is True

@@ -8,11 +8,13 @@ into the manifest of the version it is published as. When the fingerprint of the
 equals the published one, the build would reproduce the published marts, so it is skipped and
 the published version stands.
 
-The same fingerprint decides how to build: incremental models keep the rows that earlier builds
-wrote, with the code and settings of those builds. When the code (dbt project, engines) or the
-settings differ from those of the last build that completed in this build database, every
-incremental model is rebuilt from the raw zone (``dbt build --full-refresh``), so no published
-row comes from SQL that is no longer the project's.
+A narrower part of it decides how to build: incremental models keep the rows that earlier builds
+wrote, with the code and settings of those builds. When what writes model rows (models, seeds,
+snapshots, macros other than data tests', the dbt settings and profile, the engines' versions) or
+a setting that reaches the SQL differs from that of the last build that completed in this build
+database, every incremental model is rebuilt from the raw zone (``dbt build --full-refresh``),
+so no published row comes from SQL that is no longer the project's. An edited data test, publish
+code or masking salt changes no stored row: such a night builds incrementally.
 
 One input is the day itself: ``int_reps.is_current`` compares assignments with today's date. A
 new day changes the marts only when an assignment ended between the published build's day and
@@ -37,12 +39,17 @@ PUBLISH_CODE_DIR = Path(__file__).resolve().parents[1] / "publish"
 # Settings that change what the SQL or the publish writes. Paths and log levels do not; the
 # masking salt is hashed with everything else, never written out.
 SETTINGS = ("SALESDW_TIMEZONE", "SALESDW_MAX_DELETE_SHARE", "SALESDW_PII_SALT", "SALESDW_DBT_TARGET")
+# Those of them that reach the rows of the models (the others reach data tests or the publish).
+MODEL_SETTINGS = ("SALESDW_TIMEZONE", "SALESDW_DBT_TARGET")
 INPUTS_FILE = "inputs.json"
 # The code and settings of the last build that completed: what the incremental models' rows were
 # built with. Unlike inputs.json it is not removed when a build starts, so a build that fails
 # half-way through a full refresh is refreshed again the next night.
 INCREMENTAL_BASE_FILE = "incremental_base.json"
-REFRESH_KEYS = {"code": "the dbt project or its engines", "settings": "the settings"}
+REFRESH_KEYS = {"model_code": "the dbt models, seeds, macros or their engines",
+                "model_settings": "a setting that reaches the SQL"}
+# Folders of the dbt project whose files write no model row: data tests and analyses.
+NOT_MODEL_CODE = ("tests", "analyses", "macros/tests")
 # Written into a run's dbt artifacts when its build was a full refresh: the reason, for the summary.
 FULL_REFRESH_FILE = "full_refresh.txt"
 
@@ -56,14 +63,27 @@ def _hash_files(digest: "hashlib._Hash", root: Path, files: list[Path]) -> None:
 ENGINES = ("dbt-core", "dbt-duckdb", "duckdb")
 
 
-def code_version() -> str:
-    """Hash of the dbt project's files, of the publish code (content, not modification time) and
-    of the versions of the engines that run them."""
-    digest = hashlib.sha256()
-    digest.update(" ".join(f"{name}=={metadata.version(name)}" for name in ENGINES).encode())
-    _hash_files(digest, DBT_PROJECT_DIR, project_files())
-    _hash_files(digest, PUBLISH_CODE_DIR, list(PUBLISH_CODE_DIR.glob("*.py")))
-    return digest.hexdigest()
+def _writes_model_rows(path: Path) -> bool:
+    relative = path.relative_to(DBT_PROJECT_DIR).as_posix()
+    return not any(relative.startswith(f"{folder}/") for folder in NOT_MODEL_CODE)
+
+
+def code_versions() -> tuple[str, str]:
+    """Hashes (content, not modification time) of what writes the models' rows — the dbt
+    project without its data tests, and the engines' versions — and of all the code a build
+    runs: that, the data tests and the publish code."""
+    model_code = hashlib.sha256()
+    model_code.update(" ".join(f"{name}=={metadata.version(name)}" for name in ENGINES).encode())
+    files = project_files()
+    _hash_files(model_code, DBT_PROJECT_DIR, [f for f in files if _writes_model_rows(f)])
+    code = hashlib.sha256(model_code.digest())
+    _hash_files(code, DBT_PROJECT_DIR, [f for f in files if not _writes_model_rows(f)])
+    _hash_files(code, PUBLISH_CODE_DIR, list(PUBLISH_CODE_DIR.glob("*.py")))
+    return model_code.hexdigest(), code.hexdigest()
+
+
+def _settings_version(names: tuple[str, ...]) -> str:
+    return hashlib.sha256(json.dumps({k: os.environ.get(k) for k in names}, sort_keys=True).encode()).hexdigest()
 
 
 def raw_zone_version(home: Home) -> str:
@@ -77,11 +97,13 @@ def raw_zone_version(home: Home) -> str:
 
 
 def build_inputs(home: Home, today: dt.date | None = None) -> dict[str, str]:
-    settings = hashlib.sha256(json.dumps({k: os.environ.get(k) for k in SETTINGS}, sort_keys=True).encode())
+    model_code, code = code_versions()
     return {
         "raw_zone": raw_zone_version(home),
-        "code": code_version(),
-        "settings": settings.hexdigest(),
+        "code": code,
+        "settings": _settings_version(SETTINGS),
+        "model_code": model_code,
+        "model_settings": _settings_version(MODEL_SETTINGS),
         "day": (today or dt.date.today()).isoformat(),
     }
 

@@ -25,8 +25,10 @@
     and every day an opportunity with a state first loaded since the newest state stored (a late
     version, a new stage-history export) is open on now or was stored on — not every day since
     its earliest change — and the post-hook drops the rows of opportunities deleted since. A
-    stage_mapping or FX edit, or a customer merge (customer_key), changes old days only with
-    --full-refresh: dbt build --full-refresh --select fct_pipeline_daily+
+    stage_mapping edit is a change of the project's code, so the night after it is an automatic
+    full refresh (orchestration/dbt/inputs.py). An FX sheet or a customer merge (customer_key)
+    is data, not code: it changes old days only with
+    dbt build --full-refresh --select fct_pipeline_daily+
 -#}
 {{ config(
     materialized='incremental',
