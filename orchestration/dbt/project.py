@@ -8,12 +8,15 @@ Parquet files (``raw/<source>/<entity>``), so the lineage graph is one piece.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from dagster import AssetKey
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtProject
+
+from ingestion.settings import build_engine_env
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 
@@ -48,13 +51,31 @@ def ensure_manifest() -> Path:
         from dbt.cli.main import dbtRunner
 
         os.environ.setdefault("SALESDW_HOME", str(Path("warehouse").resolve()))
-        result = dbtRunner().invoke([
-            "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
-            "--target-path", str(manifest.parent),
-        ])
+        # The target and the engine settings the build passes (assets.py): dbt keeps the parse
+        # state (partial_parse.msgpack, which dagster-dbt copies into each run) only for the
+        # same target and profile, so a build after this parse re-reads changed files alone.
+        with _environment(build_engine_env()):
+            result = dbtRunner().invoke([
+                "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
+                "--target-path", str(manifest.parent), "--target", salesdw_dbt.target,
+            ])
         if not result.success:
             raise RuntimeError(f"dbt parse failed for {DBT_PROJECT_DIR}: {result.exception}")
     return manifest
+
+
+@contextmanager
+def _environment(values: dict[str, str]) -> Iterator[None]:
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def layer_of(props: Mapping[str, Any]) -> str:

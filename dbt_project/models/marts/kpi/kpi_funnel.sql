@@ -229,16 +229,10 @@ stage_counts as (
     group by 1, 2, 3, 4, 5
 ),
 
+-- percentile_cont(0.5) by counts and running sums, so that it spills (macro median_by)
 stage_medians as (
-    select
-        period_grain,
-        period_start,
-        scope_type,
-        scope_id,
-        stage_code,
-        percentile_cont(0.5) within group (order by days_in_stage) as median_days_in_stage
-    from entries_in_periods
-    group by 1, 2, 3, 4, 5
+    {{ median_by('entries_in_periods', ['period_grain', 'period_start', 'scope_type', 'scope_id', 'stage_code'],
+                 'days_in_stage', 'median_days_in_stage') }}
 ),
 
 stage_figures as (
@@ -246,7 +240,7 @@ stage_figures as (
         stage_counts.*,
         stage_medians.median_days_in_stage
     from stage_counts
-    inner join stage_medians
+    left join stage_medians
         on stage_medians.period_grain = stage_counts.period_grain
         and stage_medians.period_start = stage_counts.period_start
         and stage_medians.scope_type = stage_counts.scope_type
