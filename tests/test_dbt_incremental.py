@@ -14,7 +14,7 @@ import pytest
 from tests.test_dbt_demo import build_db, demo_home
 from tests.test_dbt_project import OTHER_WORK, failure_messages, query, run_dbt
 
-INCREMENTAL = ["fct_order_lines", "fct_activities", "fct_opportunity_stage_history", "fct_pipeline_daily"]
+INCREMENTAL = ["fct_order_lines", "fct_activities", "fct_opportunity_stage_history"]
 SECOND_LOAD_TIME = "2026-11-02 10:00:00"
 
 

@@ -69,8 +69,10 @@ def test_every_mart_in_postgres_equals_duckdb(published, postgres_url, monkeypat
     keys = primary_keys(salesdw_dbt.manifest_path)
     source = duckdb.connect(str(published.published_db), read_only=True)
     with psycopg.connect(postgres_url) as pg:
+        # tables and views alike (fct_pipeline_daily is a view over fct_pipeline_spans)
         tables = [r[0] for r in source.execute(
-            "select table_name from duckdb_tables() where schema_name = 'marts' order by 1").fetchall()]
+            "select table_name from information_schema.tables where table_schema = 'marts' order by 1").fetchall()]
+        assert "fct_pipeline_daily" in tables
         in_pg = [r[0] for r in pg.execute(
             "select table_name from information_schema.tables where table_schema = 'marts' order by 1").fetchall()]
         assert in_pg == tables

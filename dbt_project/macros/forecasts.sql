@@ -34,7 +34,7 @@
     {{ to_money(to_wide_decimal(amount, 4) ~ ' * ' ~ probability) }}
 {%- endmacro %}
 
-{#- The first day the pipeline history is known (fct_pipeline_daily, kpi_forecast_accuracy): var
+{#- The first day the pipeline history is known (fct_pipeline_spans, kpi_forecast_accuracy): var
     pipeline_history_start when given (the day from which the raw zone holds every opportunity),
     else the first state any opportunity has in int_opportunity_states (`states`). -#}
 {% macro pipeline_history_start(states) -%}

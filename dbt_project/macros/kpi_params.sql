@@ -42,7 +42,7 @@
 {%- endmacro %}
 
 {#- The as-of date of the marts: var as_of_date, else the newest order, payment or activity date
-    (int_targets__calendar for the KPI marts, fct_pipeline_daily for its last day). -#}
+    (int_targets__calendar for the KPI marts, fct_pipeline_spans for its last day). -#}
 {% macro reporting_as_of_date() -%}
     {{ kpi_as_of_date([
         (ref('fct_orders'), 'order_date'),

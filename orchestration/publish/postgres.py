@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 
 from ingestion.settings import Home
-from orchestration.publish.warehouse import PUBLIC_SCHEMA
+from orchestration.publish.warehouse import PUBLIC_SCHEMA, public_views
 
 COPY_BLOCK = 1 << 20
 NULL = r"\N"
@@ -101,6 +101,7 @@ def publish_to_postgres(home: Home, url: str, manifest: Path, schema: str = PUBL
             cur.execute(f"create schema {_quote(staging)}")
             for name in names:
                 tables[name] = _copy_table(source, cur, staging, name, keys.get(name), Path(tmp))
+            _create_views(source, cur, staging)
             cur.execute(f"drop schema if exists {_quote(old)} cascade")
             cur.execute("select 1 from information_schema.schemata where schema_name = %s", [schema])
             if cur.fetchone():
@@ -111,6 +112,19 @@ def publish_to_postgres(home: Home, url: str, manifest: Path, schema: str = PUBL
     finally:
         source.close()
     return PostgresPublication(schema, tables, {t: keys[t] for t in tables if t in keys})
+
+
+def _create_views(source: duckdb.DuckDBPyConnection, cur, schema: str) -> None:
+    """The public views (fct_pipeline_daily) over the copied tables. Their SQL is what DuckDB
+    keeps, plain SQL that Postgres reads, with the schema they are created in; a view follows
+    its tables when the schema is renamed."""
+    database = source.execute("select current_database()").fetchone()[0]
+    for name, sql in public_views(source, database).items():
+        cur.execute(re.sub(rf"\b{PUBLIC_SCHEMA}\.", f"{_quote(schema)}.", sql))
+        comment = source.execute("select comment from duckdb_views() where schema_name = ? and view_name = ?",
+                                 [PUBLIC_SCHEMA, name]).fetchone()[0]
+        if comment:
+            cur.execute(f"comment on view {_quote(schema)}.{_quote(name)} is {_literal(comment)}")
 
 
 def _copy_table(source: duckdb.DuckDBPyConnection, cur, schema: str, name: str, key: list[str] | None,

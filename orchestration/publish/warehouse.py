@@ -86,6 +86,17 @@ def _public_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [r[0] for r in rows]
 
 
+def public_views(con: duckdb.DuckDBPyConnection, database: str) -> dict[str, str]:
+    """The public marts that are views (fct_pipeline_daily over fct_pipeline_spans), name → SQL.
+    DuckDB keeps a view's SQL without its own catalog (`from marts.fct_pipeline_spans`), so the
+    same statement creates it over the published tables."""
+    rows = con.execute(
+        "select view_name, sql from duckdb_views() where database_name = ? and schema_name = ? and not internal"
+        " order by 1", [database, PUBLIC_SCHEMA],
+    ).fetchall()
+    return dict(rows)
+
+
 def publish(home: Home, masks: Masks | None = None) -> Publication:
     """Publish the build database's public marts as a new version and switch to it.
     ``masks`` (table → column → kind) defaults to the ``pii`` meta of the dbt YAML."""
@@ -101,11 +112,12 @@ def publish(home: Home, masks: Masks | None = None) -> Publication:
     version = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%f")
     folder = versions_dir(home) / version
     folder.mkdir(parents=True)
-    tables = _write_database(home.build_db, folder / DB_NAME, masks)
+    tables, views = _write_database(home.build_db, folder / DB_NAME, masks)
+    # views are not exported: their rows are their tables' (fct_pipeline_spans for the daily view)
     _export_parquet(folder / DB_NAME, folder / EXPORT_NAME, list(tables))
     published_at = dt.datetime.now(dt.timezone.utc).isoformat()
-    manifest = {"version": version, "published_at": published_at, "tables": tables, "masked": masks,
-                "inputs": built_inputs(home)}
+    manifest = {"version": version, "published_at": published_at, "tables": tables, "views": views,
+                "masked": masks, "inputs": built_inputs(home)}
     (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
     _fsync_tree(folder)
     _switch(home, version)
@@ -126,7 +138,8 @@ def rollback(home: Home) -> str:
     return earlier[-1]
 
 
-def _write_database(build_db: Path, target: Path, masks: Masks) -> dict[str, int]:
+def _write_database(build_db: Path, target: Path, masks: Masks) -> tuple[dict[str, int], list[str]]:
+    """The public tables copied (masked) with their row counts, then the public views over them."""
     tables: dict[str, int] = {}
     con = duckdb.connect(str(target), config=engine_config())
     try:
@@ -141,12 +154,15 @@ def _write_database(build_db: Path, target: Path, masks: Masks) -> dict[str, int
             columns = f"* replace ({replaced})" if replaced else "*"
             con.execute(f'create table {PUBLIC_SCHEMA}."{name}" as select {columns} from build.{PUBLIC_SCHEMA}."{name}"')
             tables[name] = con.execute(f'select count(*) from {PUBLIC_SCHEMA}."{name}"').fetchone()[0]
-        _copy_comments(con, names, masks)
+        views = public_views(con, "build")
+        for sql in views.values():
+            con.execute(sql)
+        _copy_comments(con, [*names, *views], masks)
         con.execute("detach build")
         con.execute("checkpoint")
     finally:
         con.close()
-    return tables
+    return tables, list(views)
 
 
 def _check_masks(con: duckdb.DuckDBPyConnection, names: list[str], masks: Masks) -> None:
@@ -164,13 +180,14 @@ def _check_masks(con: duckdb.DuckDBPyConnection, names: list[str], masks: Masks)
 def _copy_comments(con: duckdb.DuckDBPyConnection, names: list[str], masks: Masks) -> None:
     """Keep dbt's descriptions (persist_docs) so a BI tool's catalog shows them."""
     for name in names:
-        comment = con.execute(
-            "select comment from duckdb_tables() where database_name = 'build' and schema_name = ? and table_name = ?",
-            [PUBLIC_SCHEMA, name],
+        kind, comment = con.execute(
+            "select 'table', comment from duckdb_tables() where database_name = 'build' and schema_name = ? and table_name = ?"
+            " union all select 'view', comment from duckdb_views() where database_name = 'build' and schema_name = ? and view_name = ?",
+            [PUBLIC_SCHEMA, name, PUBLIC_SCHEMA, name],
         ).fetchone()
-        if comment and comment[0]:
+        if comment:
             # COMMENT ON takes no bound parameters in DuckDB: a quoted literal instead
-            con.execute(f'comment on table {PUBLIC_SCHEMA}."{name}" is {quote(comment[0])}')
+            con.execute(f'comment on {kind} {PUBLIC_SCHEMA}."{name}" is {quote(comment)}')
         for column, text in con.execute(
             "select column_name, comment from duckdb_columns() where database_name = 'build' and schema_name = ? and table_name = ? and comment is not null",
             [PUBLIC_SCHEMA, name],

@@ -7,7 +7,7 @@
 
         weighted_pipeline   Σ amount_cny × win probability of the opportunities open at the end of
                             the snapshot day with an expected close date (as it stood then) in the
-                            period (fct_pipeline_daily; as kpi_pipeline_forecast's pipeline_forecast
+                            period (fct_pipeline_spans open that day; as kpi_pipeline_forecast's pipeline_forecast
                             with nothing sold yet)
         commit              Σ amount_cny of the same opportunities in forecast category commit or
                             closed; null where none of them carries a forecast category (a CRM
@@ -42,8 +42,9 @@ periods as (
     where is_reporting_period
 ),
 
-pipeline as (
-    select * from {{ ref('fct_pipeline_daily') }}
+pipeline_spans as (
+    -- the days of fct_pipeline_daily as spans: only the spans open on a snapshot day are read
+    select * from {{ ref('fct_pipeline_spans') }}
 ),
 
 states as (
@@ -106,16 +107,17 @@ snapshot_pipeline as (
         windows.period_grain,
         windows.period_start,
         windows.lead_days,
-        pipeline.rep_id,
-        pipeline.customer_key,
-        pipeline.expected_close_date,
-        pipeline.amount_cny,
-        pipeline.weighted_amount_cny,
-        pipeline.forecast_category
-    from pipeline
+        pipeline_spans.rep_id,
+        pipeline_spans.customer_key,
+        pipeline_spans.expected_close_date,
+        pipeline_spans.amount_cny,
+        pipeline_spans.weighted_amount_cny,
+        pipeline_spans.forecast_category
+    from pipeline_spans
     inner join windows
-        on pipeline.pipeline_date = windows.snapshot_date
-        and pipeline.expected_close_date between windows.period_start and windows.period_end
+        on windows.snapshot_date >= pipeline_spans.open_from
+        and windows.snapshot_date <= pipeline_spans.open_through
+        and pipeline_spans.expected_close_date between windows.period_start and windows.period_end
 ),
 
 attributed_pipeline as (
