@@ -157,6 +157,21 @@ def node_seconds(home: Path, kind: str = "model") -> dict[str, float]:
             for r in results if r["unique_id"].startswith(f"{kind}.")}
 
 
+def phases(home: Path) -> dict[str, float]:
+    """Where the newest run's wall time went: before dbt started (Python, Dagster, the inputs'
+    fingerprint), dbt (parse, seeds, models, tests) and after it (publish, report, summary). From
+    the run log's start and finish (whole seconds) and the first and last lines of dbt's log."""
+    events = [json.loads(line) for line in (home / "logs" / "runs.jsonl").read_text(encoding="utf-8").splitlines()]
+    finished = next(e for e in reversed(events) if e["event"] == "finished")
+    started = next(e for e in events if e["run_id"] == finished["run_id"] and e["event"] == "started")
+    stamps = sorted(json.loads(line)["info"]["ts"] for path in (home / "logs" / "dbt" / finished["run_id"]).glob("dbt.log*")
+                    for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("{"))
+    at = [dt.datetime.fromisoformat(t.replace("Z", "+00:00"))
+          for t in (started["at"], stamps[0], stamps[-1], finished["at"])]
+    return {"before_dbt_s": round((at[1] - at[0]).total_seconds(), 1), "dbt_s": round((at[2] - at[1]).total_seconds(), 1),
+            "after_dbt_s": round((at[3] - at[2]).total_seconds(), 1)}
+
+
 def superlinear(small: dict, large: dict, floor_s: float = 1.0) -> list[str]:
     """Models whose time grew more than the order lines did between two runs."""
     rows = large["order_lines"] / small["order_lines"]
@@ -186,10 +201,12 @@ def measure(base: Path, base_lines: int, lines: int, work: Path, keep: bool = Fa
     engine = build_engine_env()
     salesdw = str(Path(sys.executable).with_name("salesdw"))
     full = timed([salesdw, "build"], env)
+    full_phases = phases(home)
     models, tests = node_seconds(home), node_seconds(home, "test")
     nothing_new = timed([salesdw, "build"], env)
     changed = change_one_percent(home)
     one_percent = timed([salesdw, "build"], env)
+    one_percent_phases = phases(home)
     one_percent_models = node_seconds(home)
     floor_figures = floor(home, engine["SALESDW_DUCKDB_THREADS"], engine["SALESDW_DUCKDB_MEMORY_LIMIT"])
     figures = {
@@ -202,9 +219,11 @@ def measure(base: Path, base_lines: int, lines: int, work: Path, keep: bool = Fa
         "order_lines": published_order_lines(home) if full["ok"] else None,
         "multiply_s": round(multiply_s, 1),
         "full_build": full,
+        "full_build_phases": full_phases,
         "nothing_new": nothing_new,
         "one_percent_rows": changed,
         "one_percent_build": one_percent,
+        "one_percent_phases": one_percent_phases,
         "floor": floor_figures,
         "models_s": models,
         # work summed over dbt's threads, to compare with the models' (issue 13: tests ≤ 25 %)

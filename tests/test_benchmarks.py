@@ -53,6 +53,10 @@ def test_the_harness_runs_and_records_its_figures(tmp_path: Path, monkeypatch):
     assert figures["floor"]["order_lines"] == figures["order_lines"], "the floor reads the same lines"
     assert "kpi_attainment" in figures["models_s"]
     assert figures["tests_s"] > 0 and figures["models_total_s"] > 0
+    for run in ("full_build", "one_percent"):
+        split = figures[f"{run}_phases"]
+        assert split["dbt_s"] > 0 and min(split.values()) >= -1, split  # the run log has whole seconds
+        assert sum(split.values()) <= figures[run if run == "full_build" else "one_percent_build"]["s"] + 1, split
     assert "fct_order_lines" in figures["one_percent_models_s"], "the 1 % night rebuilds the changed facts"
 
 
