@@ -14,7 +14,8 @@
     {%- set key_list = keys | join(', ') -%}
     select
         {{ key_list }},
-        lower_value + (upper_value - lower_value) * fraction as {{ alias }}
+        -- interpolated as DuckDB's percentile_cont does, to the last bit
+        lower_value * (1 - fraction) + upper_value * fraction as {{ alias }}
     from (
         select
             {{ key_list }},

@@ -19,23 +19,23 @@
 
     Scope: the opportunity's owner rep, and the region and team of the rep's assignment valid
     on the day the stage was entered. Stage rows exist for every active scope (zeros).
+
+    The entries, their flags and scopes are int_funnel__stage_entries; the medians of days in
+    stage int_funnel__stage_medians, a query of their own (at 10M order lines the counts and the
+    medians each group 123M scope × period rows, which one query could not hold in 3 GiB).
 -#}
 with
 
-stage_history as (
-    select * from {{ ref('fct_opportunity_stage_history') }}
+entries as (
+    select * from {{ ref('int_funnel__stage_entries') }}
 ),
 
-opportunities as (
-    select * from {{ ref('fct_opportunities') }}
+stage_medians as (
+    select * from {{ ref('int_funnel__stage_medians') }}
 ),
 
 quotes as (
     select * from {{ ref('fct_quotes') }}
-),
-
-reps as (
-    select * from {{ ref('dim_rep') }}
 ),
 
 stage_mapping as (
@@ -65,55 +65,12 @@ stages as (
     group by stage_code
 ),
 
-as_of as (
-    select max(as_of_date) as as_of_date from periods
-),
-
-history_to_date as (
-    select stage_history.*
-    from stage_history
-    cross join as_of
-    where cast(stage_history.entered_at as date) <= as_of.as_of_date
-),
-
-furthest_progress as (
-    select
-        opportunity_key,
-        max(case when stage_group in ('open', 'won') then stage_order end) as furthest_stage_order,
-        max(case when stage_group = 'lost' then 1 else 0 end) = 1 as is_lost
-    from history_to_date
-    group by opportunity_key
-),
-
-stage_entries as (
-    select
-        history_to_date.opportunity_key,
-        history_to_date.stage_code,
-        history_to_date.entered_at,
-        cast(history_to_date.entered_at as date) as entered_date,
-        case
-            when history_to_date.left_at is not null
-                then cast(history_to_date.hours_in_stage as {{ kpi_type_ratio() }}) / 24
-        end as days_in_stage,
-        furthest_progress.furthest_stage_order > history_to_date.stage_order as is_converted,
-        furthest_progress.is_lost
-            and not coalesce(furthest_progress.furthest_stage_order > history_to_date.stage_order, false)
-            as is_leaked,
-        opportunities.rep_id
-    from history_to_date
-    inner join furthest_progress
-        on furthest_progress.opportunity_key = history_to_date.opportunity_key
-    left join opportunities
-        on opportunities.opportunity_key = history_to_date.opportunity_key
-    where history_to_date.stage_group in ('open', 'won')
-),
-
 first_requests as (
     select
         opportunity_key,
         rep_id,
         min(entered_at) as requested_at
-    from stage_entries
+    from entries
     where stage_code = 'proposal'
     group by opportunity_key, rep_id
 ),
@@ -141,66 +98,19 @@ quote_response_hours as (
     from quote_responses
 ),
 
-attributed_entries as (
-    select
-        stage_entries.*,
-        reps.region_code,
-        reps.team
-    from stage_entries
-    left join reps
-        on reps.rep_id = stage_entries.rep_id
-        and stage_entries.entered_date between reps.valid_from and coalesce(reps.valid_to, stage_entries.entered_date)
-),
-
-attributed_quotes as (
-    select
-        quote_response_hours.*,
-        reps.region_code,
-        reps.team
-    from quote_response_hours
-    left join reps
-        on reps.rep_id = quote_response_hours.rep_id
-        and quote_response_hours.entered_date between reps.valid_from and coalesce(reps.valid_to, quote_response_hours.entered_date)
-),
-
-{%- set scope_columns = [('company', "'company'"), ('region', 'region_code'), ('team', 'team'), ('rep', 'rep_id')] %}
-
-entries_by_scope as (
-    {% for scope_type, scope_column in scope_columns %}
-    select '{{ scope_type }}' as scope_type, {{ scope_column }} as scope_id, attributed_entries.*
-    from attributed_entries
-    where {{ scope_column }} is not null
-    {% if not loop.last %}union all{% endif %}
-    {% endfor %}
-),
-
-quotes_by_scope as (
-    {% for scope_type, scope_column in scope_columns %}
-    select '{{ scope_type }}' as scope_type, {{ scope_column }} as scope_id, attributed_quotes.*
-    from attributed_quotes
-    where {{ scope_column }} is not null
-    {% if not loop.last %}union all{% endif %}
-    {% endfor %}
-),
-
 entries_in_periods as (
-    select
-        periods.period_grain,
-        periods.period_start,
-        entries_by_scope.scope_type,
-        entries_by_scope.scope_id,
-        entries_by_scope.stage_code,
-        entries_by_scope.opportunity_key,
-        entries_by_scope.is_converted,
-        entries_by_scope.is_leaked,
-        entries_by_scope.days_in_stage
-    from entries_by_scope
-    inner join periods
-        on entries_by_scope.entered_date between periods.period_start and periods.period_end
+    {{ funnel_in_periods('entries', 'periods') }}
+),
+
+quotes_in_periods as (
+    {{ funnel_in_periods('quote_response_hours', 'periods') }}
 ),
 
 -- one row per opportunity that entered the stage in the period (it may enter it more than
--- once); whether it converted or leaked is the opportunity's, the same for each of its entries
+-- once); whether it converted or leaked is the opportunity's, the same for each of its entries.
+-- An opportunity that entered the stage once (nearly all) is its one entry; only those that
+-- entered it again are grouped, so the grouping is as large as the re-entries, not as the
+-- funnel × scopes × periods (123M rows at 10M order lines)
 opportunities_in_periods as (
     select
         period_grain,
@@ -208,11 +118,22 @@ opportunities_in_periods as (
         scope_type,
         scope_id,
         stage_code,
-        opportunity_key,
+        case when is_converted then 1 else 0 end as is_converted,
+        case when is_leaked then 1 else 0 end as is_leaked
+    from entries_in_periods
+    where entries_of_stage = 1
+    union all
+    select
+        period_grain,
+        period_start,
+        scope_type,
+        scope_id,
+        stage_code,
         max(case when is_converted then 1 else 0 end) as is_converted,
         max(case when is_leaked then 1 else 0 end) as is_leaked
     from entries_in_periods
-    group by 1, 2, 3, 4, 5, 6
+    where entries_of_stage > 1
+    group by period_grain, period_start, scope_type, scope_id, stage_code, opportunity_key
 ),
 
 stage_counts as (
@@ -227,12 +148,6 @@ stage_counts as (
         sum(is_leaked) as lost_after_stage
     from opportunities_in_periods
     group by 1, 2, 3, 4, 5
-),
-
--- percentile_cont(0.5) by counts and running sums, so that it spills (macro median_by)
-stage_medians as (
-    {{ median_by('entries_in_periods', ['period_grain', 'period_start', 'scope_type', 'scope_id', 'stage_code'],
-                 'days_in_stage', 'median_days_in_stage') }}
 ),
 
 stage_figures as (
@@ -250,22 +165,20 @@ stage_figures as (
 
 quote_figures as (
     select
-        periods.period_grain,
-        periods.period_start,
-        quotes_by_scope.scope_type,
-        quotes_by_scope.scope_id,
-        quotes_by_scope.stage_code,
+        period_grain,
+        period_start,
+        scope_type,
+        scope_id,
+        stage_code,
         count(*) as quote_requests,
-        count(quotes_by_scope.first_quoted_at) as quotes_sent,
-        sum(case when quotes_by_scope.response_hours <= {{ kpi_param('quote_response_target_hours') }} then 1 else 0 end)
+        count(first_quoted_at) as quotes_sent,
+        sum(case when response_hours <= {{ kpi_param('quote_response_target_hours') }} then 1 else 0 end)
             as quotes_within_target,
-        percentile_cont(0.5) within group (order by quotes_by_scope.response_hours) as median_quote_response_hours,
+        percentile_cont(0.5) within group (order by response_hours) as median_quote_response_hours,
         -- averaged as decimals: a double sum depends on the order threads add it up in, and a
         -- published figure must be the same on every run
-        avg(cast(quotes_by_scope.response_hours as {{ dbt.type_numeric() }})) as avg_quote_response_hours
-    from quotes_by_scope
-    inner join periods
-        on quotes_by_scope.entered_date between periods.period_start and periods.period_end
+        avg(cast(response_hours as {{ dbt.type_numeric() }})) as avg_quote_response_hours
+    from quotes_in_periods
     group by 1, 2, 3, 4, 5
 ),
 
