@@ -2,7 +2,6 @@
 `dbt build` into a real DuckDB file, then the figures a sales manager would check by hand."""
 from __future__ import annotations
 
-import os
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -16,6 +15,7 @@ import yaml
 from ingestion.profiles import shipped_profiles
 from ingestion.raw_zone import ensure_raw_zone
 from ingestion.settings import Home
+from orchestration.dbt.project import environment
 
 REPO = Path(__file__).resolve().parents[1]
 PROJECT_DIR = REPO / "dbt_project"
@@ -267,20 +267,12 @@ def run_dbt(home: Path, *args: str, build_db: Path | None = None, project_dir: P
     target = "dbt_target" if build_db == default_db else f"dbt_target_{build_db.parent.name}_{build_db.stem}"
     build_db.parent.mkdir(parents=True, exist_ok=True)
     env = {"SALESDW_HOME": str(home), "SALESDW_BUILD_DB": str(build_db), "SALESDW_DBT_TARGET": "duckdb"}
-    saved = {name: os.environ.get(name) for name in env}
-    os.environ.update(env)
-    try:
+    with environment(env):
         return dbtRunner(manifest=manifest).invoke([
             *args,
             "--project-dir", str(project_dir), "--profiles-dir", str(project_dir),
             "--target-path", str(home / target), "--log-path", str(home / "dbt_logs"),
         ])
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 def failure_messages(result) -> str:

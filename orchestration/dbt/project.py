@@ -54,7 +54,7 @@ def ensure_manifest() -> Path:
         # The target and the engine settings the build passes (assets.py): dbt keeps the parse
         # state (partial_parse.msgpack, which dagster-dbt copies into each run) only for the
         # same target and profile, so a build after this parse re-reads changed files alone.
-        with _environment(build_engine_env()):
+        with environment(build_engine_env()):
             result = dbtRunner().invoke([
                 "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
                 "--target-path", str(manifest.parent), "--target", salesdw_dbt.target,
@@ -65,7 +65,9 @@ def ensure_manifest() -> Path:
 
 
 @contextmanager
-def _environment(values: dict[str, str]) -> Iterator[None]:
+def environment(values: dict[str, str]) -> Iterator[None]:
+    """Environment variables set for the block, as they were after it (dbt run in process reads
+    its settings from the environment)."""
     saved = {name: os.environ.get(name) for name in values}
     os.environ.update(values)
     try:
