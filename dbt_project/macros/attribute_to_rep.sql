@@ -45,9 +45,15 @@
         ~ " when rep_last_assignment.rep_key is not null then 'rep_last_assignment' end" -%}
         coalesce(rep_on_date.rep_key, rep_last_assignment.rep_key) as rep_key,
         {%- for column in columns %}
-        case when rep_on_date.rep_key is not null then rep_on_date.{{ column }}
-            when customer_owner_on_date.rep_key is not null then customer_owner_on_date.{{ column }}
-            else rep_last_assignment.{{ column }} end as {{ column }},
+        {{ attributed(column) }} as {{ column }},
         {%- endfor %}
         {{ basis }} as attribution_basis
+{%- endmacro %}
+
+{#- One roster column (region_code, team…) of the assignment the fact belongs to, as an
+    expression over attribution_joins. -#}
+{% macro attributed(column) -%}
+    case when rep_on_date.rep_key is not null then rep_on_date.{{ column }}
+            when customer_owner_on_date.rep_key is not null then customer_owner_on_date.{{ column }}
+            else rep_last_assignment.{{ column }} end
 {%- endmacro %}

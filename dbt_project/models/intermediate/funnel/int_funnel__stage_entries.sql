@@ -3,9 +3,9 @@
     into an open or won stage up to the as-of date, with what kpi_funnel counts of it —
     whether the opportunity went further (a later open stage or won, by the as-of date: lost is
     not progress), whether it was lost without going further (leakage), the days it stayed
-    before the next stage, how often it entered this stage — and the opportunity's owner rep (the
-    rep's region and team on the day of the entry are joined where the entries are counted:
-    macro funnel_in_periods).
+    before the next stage, how often it entered this stage — and the opportunity's owner rep and
+    customer (the region and team the entry belongs to on its day are joined where the entries
+    are counted: macro funnel_in_periods).
 
     A table of its own, so that kpi_funnel's counts and int_funnel__stage_medians read it in
     separate queries: at 10M order lines each expands it to 123M scope × period rows, and the
@@ -67,7 +67,8 @@ stage_entries as (
             as is_leaked,
         count(*) over (partition by history_to_date.opportunity_key, history_to_date.stage_code)
             as entries_of_stage,
-        opportunities.rep_id
+        opportunities.rep_id,
+        opportunities.customer_key
     from history_to_date
     inner join furthest_progress
         on furthest_progress.opportunity_key = history_to_date.opportunity_key

@@ -17,8 +17,9 @@
     are elapsed clock hours, so an evening request answered next morning counts the night.
     The won stage ends the funnel: its conversion and leakage are null.
 
-    Scope: the opportunity's owner rep, and the region and team of the rep's assignment valid
-    on the day the stage was entered. Stage rows exist for every active scope (zeros).
+    Scope: the opportunity's owner rep, and the region and team the entry belongs to on the day
+    the stage was entered (the one attribution rule, macro attribution_joins: the rep's
+    assignment on that day, else the customer's owner's on that day, else the rep's last). Stage rows exist for every active scope (zeros).
 
     The entries, their flags and scopes are int_funnel__stage_entries; the medians of days in
     stage int_funnel__stage_medians, a query of their own (at 10M order lines the counts and the
@@ -69,10 +70,11 @@ first_requests as (
     select
         opportunity_key,
         rep_id,
+        customer_key,
         min(entered_at) as requested_at
     from entries
     where stage_code = 'proposal'
-    group by opportunity_key, rep_id
+    group by opportunity_key, rep_id, customer_key
 ),
 
 quote_responses as (
@@ -80,6 +82,7 @@ quote_responses as (
         first_requests.opportunity_key,
         'proposal' as stage_code,
         first_requests.rep_id,
+        first_requests.customer_key,
         first_requests.requested_at,
         cast(first_requests.requested_at as date) as entered_date,
         min(quotes.quoted_at) as first_quoted_at
@@ -87,7 +90,7 @@ quote_responses as (
     left join quotes
         on quotes.opportunity_key = first_requests.opportunity_key
         and quotes.quoted_at >= first_requests.requested_at
-    group by 1, 2, 3, 4, 5
+    group by 1, 2, 3, 4, 5, 6
 ),
 
 quote_response_hours as (
