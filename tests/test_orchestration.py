@@ -237,6 +237,20 @@ def test_dagster_loads_the_code_location():
     assert done.returncode == 0, done.stdout + done.stderr
 
 
+def test_the_dbt_that_dagster_starts_tells_its_version_without_starting_dbt(defs):
+    """dagster-dbt reads the executable's version before every invocation; the wrapper answers it
+    from dbt-core's metadata (dbt's own answer costs 5 s and a call to PyPI)."""
+    import subprocess
+    from importlib import metadata
+
+    from packaging import version
+
+    executable = defs.resources["dbt"].dbt_executable
+    out = subprocess.run([executable, "--version"], capture_output=True, text=True, check=True, timeout=60).stdout
+    assert out == f"Core:\n  - installed: {metadata.version('dbt-core')}\n", "the wrapper's answer, not dbt's"
+    assert defs.resources["dbt"]._cli_version == version.parse(metadata.version("dbt-core"))
+
+
 def test_cli_usage_error_exits_2():
     from orchestration.cli import main
 

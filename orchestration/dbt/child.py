@@ -6,6 +6,11 @@ on for tens of seconds, writing to and locking the build database the next run n
 the kernel can send the child a signal when its parent dies (``PR_SET_PDEATHSIG``); this
 wrapper asks for SIGKILL, then becomes dbt (``exec``: same pid, the setting survives). Elsewhere
 it only execs dbt.
+
+dagster-dbt also asks the executable for its version before every invocation
+(``salesdw-dbt --version``). dbt's own answer imports dbt and asks PyPI for the latest release:
+5 s of every night's start-up, and a network call the night has no use for. The wrapper
+answers from the installed dbt-core's metadata instead, in dbt's format.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import ctypes
 import os
 import signal
 import sys
+from importlib import metadata
 from pathlib import Path
 
 PR_SET_PDEATHSIG = 1
@@ -31,6 +37,9 @@ def die_with_parent() -> None:
 
 
 def main() -> None:
+    if sys.argv[1:] == ["--version"]:
+        print(f"Core:\n  - installed: {metadata.version('dbt-core')}")
+        return
     die_with_parent()
     dbt = str(Path(sys.executable).with_name("dbt"))
     os.execv(dbt, [dbt, *sys.argv[1:]])
