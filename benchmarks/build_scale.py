@@ -123,13 +123,14 @@ def change_one_percent(home: Path) -> int:
 
 
 def timed(command: list[str], env: dict[str, str]) -> dict:
-    """Wall time and the peak memory of the largest process of ``command``."""
-    probe = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
+    """Wall time, the peak memory of the largest process of ``command`` and when it started."""
+    probe = ("import resource, subprocess, sys, time; s = time.time(); t = time.perf_counter(); "
              "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode; "
-             "print(code, time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+             "print(code, time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, s)")
     out = subprocess.run([sys.executable, "-c", probe, *command], env=env, capture_output=True, text=True, check=True)
-    code, seconds, peak_kib = out.stdout.split()
-    return {"ok": code == "0", "s": round(float(seconds), 1), "peak_gib": round(int(peak_kib) / 2**20, 2)}
+    code, seconds, peak_kib, started = out.stdout.split()
+    return {"ok": code == "0", "s": round(float(seconds), 1), "peak_gib": round(int(peak_kib) / 2**20, 2),
+            "started_at": dt.datetime.fromtimestamp(float(started), dt.timezone.utc).isoformat()}
 
 
 def floor(home: Path, threads: str, memory: str) -> dict:
@@ -157,19 +158,21 @@ def node_seconds(home: Path, kind: str = "model") -> dict[str, float]:
             for r in results if r["unique_id"].startswith(f"{kind}.")}
 
 
-def phases(home: Path) -> dict[str, float]:
-    """Where the newest run's wall time went: before dbt started (Python, Dagster, the inputs'
-    fingerprint), dbt (parse, seeds, models, tests) and after it (publish, report, summary). From
-    the run log's start and finish (whole seconds) and the first and last lines of dbt's log."""
+def phases(home: Path, command: dict) -> dict[str, float]:
+    """Where the newest run's wall time went: from the command's start to the run's (Python
+    imports, the Definitions), before dbt started (Dagster's run, the inputs' fingerprint,
+    dagster-dbt's start), dbt (parse, seeds, models, tests) and after it (publish, report,
+    summary). From ``command`` (timed), the run log's start and finish (whole seconds) and the
+    first and last lines of dbt's log. Start-up is the first two."""
     events = [json.loads(line) for line in (home / "logs" / "runs.jsonl").read_text(encoding="utf-8").splitlines()]
     finished = next(e for e in reversed(events) if e["event"] == "finished")
     started = next(e for e in events if e["run_id"] == finished["run_id"] and e["event"] == "started")
     stamps = sorted(json.loads(line)["info"]["ts"] for path in (home / "logs" / "dbt" / finished["run_id"]).glob("dbt.log*")
                     for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("{"))
     at = [dt.datetime.fromisoformat(t.replace("Z", "+00:00"))
-          for t in (started["at"], stamps[0], stamps[-1], finished["at"])]
-    return {"before_dbt_s": round((at[1] - at[0]).total_seconds(), 1), "dbt_s": round((at[2] - at[1]).total_seconds(), 1),
-            "after_dbt_s": round((at[3] - at[2]).total_seconds(), 1)}
+          for t in (command["started_at"], started["at"], stamps[0], stamps[-1], finished["at"])]
+    return {"to_run_s": round((at[1] - at[0]).total_seconds(), 1), "before_dbt_s": round((at[2] - at[1]).total_seconds(), 1),
+            "dbt_s": round((at[3] - at[2]).total_seconds(), 1), "after_dbt_s": round((at[4] - at[3]).total_seconds(), 1)}
 
 
 def superlinear(small: dict, large: dict, floor_s: float = 1.0) -> list[str]:
@@ -201,12 +204,12 @@ def measure(base: Path, base_lines: int, lines: int, work: Path, keep: bool = Fa
     engine = build_engine_env()
     salesdw = str(Path(sys.executable).with_name("salesdw"))
     full = timed([salesdw, "build"], env)
-    full_phases = phases(home)
+    full_phases = phases(home, full)
     models, tests = node_seconds(home), node_seconds(home, "test")
     nothing_new = timed([salesdw, "build"], env)
     changed = change_one_percent(home)
     one_percent = timed([salesdw, "build"], env)
-    one_percent_phases = phases(home)
+    one_percent_phases = phases(home, one_percent)
     one_percent_models = node_seconds(home)
     floor_figures = floor(home, engine["SALESDW_DUCKDB_THREADS"], engine["SALESDW_DUCKDB_MEMORY_LIMIT"])
     figures = {
