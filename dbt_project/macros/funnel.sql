@@ -9,34 +9,39 @@
     The attribution is joined here, to the entries as read from their table: joined inside the
     CTEs that compute the entries, DuckDB misjudged their size and built its hash table on the
     10M entries instead of the roster (every entry under one of a few dozen keys), which did not
-    fit 3 GiB at 10M order lines. It is joined in the region and team branches of the union
-    each: a shared CTE would be materialized whole. -#}
-{#- (scope_type, the scope id's expression, whether it needs attribution_joins) -#}
-{% macro funnel_scopes(entries) -%}
-    {{ return([
-        ('company', "'company'", false),
-        ('region', attributed('region_code'), true),
-        ('team', attributed('team'), true),
-        ('rep', entries ~ '.rep_id', false),
-    ]) }}
-{%- endmacro %}
-
+    fit 3 GiB at 10M order lines. Each entry is attributed once, then repeated for the four
+    scope types by a cross join (a CTE read four times would be materialized whole). -#}
 {% macro funnel_in_periods(entries, periods) -%}
     select
         periods.period_grain,
         periods.period_start,
         entries_by_scope.*
     from (
-        {% for scope_type, scope_id, attributes in funnel_scopes(entries) %}
-        select '{{ scope_type }}' as scope_type, {{ scope_id }} as scope_id, {{ entries }}.*
-        from {{ entries }}
-        {% if attributes -%}
-        {{ attribution_joins(entries, 'entered_date') }}
-        {%- endif %}
-        where {{ scope_id }} is not null
-        {% if not loop.last %}union all{% endif %}
-        {% endfor %}
+        select
+            scope_types.scope_type,
+            case scope_types.scope_type
+                when 'company' then 'company'
+                when 'region' then attributed.region_code
+                when 'team' then attributed.team
+                else attributed.rep_id
+            end as scope_id,
+            attributed.*
+        from (
+            select
+                {{ entries }}.*,
+                {{ attributed('region_code') }} as region_code,
+                {{ attributed('team') }} as team
+            from {{ entries }}
+            {{ attribution_joins(entries, 'entered_date') }}
+        ) as attributed
+        cross join (
+            select 'company' as scope_type
+            union all select 'region'
+            union all select 'team'
+            union all select 'rep'
+        ) as scope_types
     ) as entries_by_scope
     inner join {{ periods }} as periods
         on entries_by_scope.entered_date between periods.period_start and periods.period_end
+    where entries_by_scope.scope_id is not null
 {%- endmacro %}
