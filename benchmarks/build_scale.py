@@ -141,8 +141,9 @@ def floor(home: Path, threads: str, memory: str) -> dict:
               f"con.execute(\"set memory_limit = '{memory}'\"); con.execute(\"set temp_directory = '{home}/tmp/floor'\"); "
               "con.execute(sys.stdin.read()); print(con.execute('select count(*) from fct_order_lines').fetchone()[0])")
     t = time.perf_counter()
+    # the count is the script's last word: at 10M lines its stdout held more than the count
     probe = ("import resource, subprocess, sys; r = subprocess.run(sys.argv[1:], input=sys.stdin.read(), text=True, "
-             "capture_output=True, check=True); print(r.stdout.strip(), resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+             "capture_output=True, check=True); print(r.stdout.split()[-1], resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
     out = subprocess.run([sys.executable, "-c", probe, sys.executable, "-c", script], input=sql,
                          capture_output=True, text=True, check=True)
     lines, peak_kib = out.stdout.split()

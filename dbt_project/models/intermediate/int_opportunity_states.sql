@@ -7,8 +7,8 @@
     - stage: the newest stage entered by the end of the day (int_opportunity_stage_history: the
       CRM's stage history export, else stages derived from the raw versions), so any CRM whose
       stages reach int_opportunity_stage_history takes part;
-    - amount, currency, expected close date: the newest raw version (stg_*_versions, one row per
-      load-visible Modified Time) modified by the end of the day. Before the first version the raw
+    - amount, currency, expected close date: the newest raw version (int_opportunity_versions:
+      stg_*_versions, one row per load-visible Modified Time) modified by the end of the day. Before the first version the raw
       zone holds (the stage history can reach further back), the first version's values are
       carried back (values_basis 'first_version_carried_back'), else 'version';
     - forecast_category: the CRM's forecast category of the version (pipeline, best case, commit,
@@ -35,64 +35,15 @@ stage_mapping as (
     select * from {{ ref('stage_mapping') }}
 ),
 
-zoho_versions as (
-    select * from {{ ref('stg_zoho__deal_versions') }}
-),
-
-fxiaoke_versions as (
-    select * from {{ ref('stg_fxiaoke__opportunity_versions') }}
-),
-
-canonical_versions as (
-    select * from {{ ref('stg_crm__opportunity_versions') }}
-),
-
-versions as (
-    select
-        'zoho' as source_system, deal_id as opportunity_id, source_stage, amount, currency, probability,
-        closing_date as expected_close_date, cast(null as {{ dbt.type_string() }}) as forecast_category,
-        coalesce(modified_at, created_at) as seen_at, first_load_id, first_loaded_at
-    from zoho_versions
-    union all
-    select
-        'fxiaoke', opportunity_id, source_stage, amount, currency, probability,
-        expected_close_date, cast(null as {{ dbt.type_string() }}),
-        coalesce(modified_at, created_at), first_load_id, first_loaded_at
-    from fxiaoke_versions
-    union all
-    select
-        source_system, opportunity_id, source_stage, amount, currency, probability,
-        expected_close_date, forecast_category,
-        coalesce(modified_at, created_at), first_load_id, first_loaded_at
-    from canonical_versions
-),
-
-versions_of_opportunities as (
-    select
-        opportunities.opportunity_key,
-        versions.*,
-        cast(versions.seen_at as date) as change_date,
-        row_number() over (
-            partition by versions.source_system, versions.opportunity_id, cast(versions.seen_at as date)
-            order by versions.seen_at desc, versions.first_load_id desc
-        ) as newest_of_day,
-        row_number() over (
-            partition by versions.source_system, versions.opportunity_id
-            order by versions.seen_at, versions.first_load_id
-        ) as version_sequence
-    from versions
-    inner join opportunities
-        on opportunities.source_system = versions.source_system
-        and opportunities.opportunity_id = versions.opportunity_id
-),
-
+-- int_opportunity_versions is read three times, each a scan of its own: one import CTE read
+-- three times would be materialized whole (what made this model run out of memory at 10M)
 version_changes as (
-    select * from versions_of_opportunities
+    select * from {{ ref('int_opportunity_versions') }}
     where newest_of_day = 1
 ),
 
 first_versions as (
-    select * from versions_of_opportunities
+    select * from {{ ref('int_opportunity_versions') }}
     where version_sequence = 1
 ),
 
@@ -195,7 +146,7 @@ states as (
         and stage_history.stage_sequence = filled.stage_sequence
     inner join opportunities
         on opportunities.opportunity_key = filled.opportunity_key
-    left join versions_of_opportunities as day_version
+    left join {{ ref('int_opportunity_versions') }} as day_version
         on day_version.opportunity_key = filled.opportunity_key
         and day_version.version_sequence = filled.version_sequence
     left join first_versions
