@@ -105,7 +105,7 @@ def build_engine_env() -> dict[str, str]:
 
     One model at a time because the models share the one memory_limit: at 10M order lines two
     window-heavy models side by side spilled each other's work to disk (the build's models took
-    1,308 s of work against 477 s one at a time) and ran out of it; on the demo company it costs
+    1,308 s of work against 537 s one at a time) and ran out of it; on the demo company it costs
     nothing (49 s against 51 s)."""
     memory_mib = min(MAX_BUILD_MEMORY_BYTES, machine_memory_bytes() // 2) // 2**20
     return {
