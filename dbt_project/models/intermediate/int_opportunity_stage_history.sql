@@ -6,7 +6,7 @@
       商机阶段变更记录, Salesforce OpportunityHistory), when it holds rows for the opportunity.
     - history_origin 'derived_from_versions': for an opportunity without exported history (a CRM
       that exports none, or an opportunity missing from the export), the stages seen in
-      successive raw versions of the opportunity (stg_*_versions), ordered by Modified Time: a
+      successive raw versions of the opportunity (int_opportunity_versions, in the order seen): a
       row each time the stage differs from the previous version's. entered_at is the Modified
       Time of the first version showing the stage — an upper bound: the stage may have been
       entered earlier, between two loads, and a stage entered and left between two loads is
@@ -31,16 +31,8 @@ canonical_history as (
     where not is_deleted
 ),
 
-zoho_versions as (
-    select * from {{ ref('stg_zoho__deal_versions') }}
-),
-
-fxiaoke_versions as (
-    select * from {{ ref('stg_fxiaoke__opportunity_versions') }}
-),
-
-canonical_versions as (
-    select * from {{ ref('stg_crm__opportunity_versions') }}
+opportunity_versions as (
+    select * from {{ ref('int_opportunity_versions') }}
 ),
 
 opportunities as (
@@ -80,45 +72,25 @@ exported as (
     where previous_stage is null or previous_stage <> source_stage
 ),
 
-versions as (
-    select
-        'zoho' as source_system, deal_id as opportunity_id, source_stage, stage_code, stage_group,
-        stage_order, coalesce(modified_at, created_at) as seen_at, first_load_id, modified_by, loaded_at
-    from zoho_versions
-    union all
-    select
-        'fxiaoke', opportunity_id, source_stage, stage_code, stage_group,
-        stage_order, coalesce(modified_at, created_at), first_load_id, modified_by, loaded_at
-    from fxiaoke_versions
-    union all
-    select
-        source_system, opportunity_id, source_stage, stage_code, stage_group,
-        stage_order, coalesce(modified_at, created_at), first_load_id, modified_by, loaded_at
-    from canonical_versions
-),
-
 opportunities_with_exported_history as (
     select distinct source_system, opportunity_id
     from exported
 ),
 
 versions_without_exported_history as (
-    select versions.*
-    from versions
+    select opportunity_versions.*
+    from opportunity_versions
     left join opportunities_with_exported_history as exported_ids
-        on versions.source_system = exported_ids.source_system
-        and versions.opportunity_id = exported_ids.opportunity_id
+        on opportunity_versions.source_system = exported_ids.source_system
+        and opportunity_versions.opportunity_id = exported_ids.opportunity_id
     where exported_ids.opportunity_id is null
 ),
 
 versions_with_previous as (
     select
         versions_without_exported_history.*,
-        lag(source_stage) over (
-            partition by source_system, opportunity_id
-            order by seen_at, first_load_id
-        ) as previous_stage,
-        max(loaded_at) over (partition by source_system, opportunity_id) as opportunity_loaded_at
+        lag(source_stage) over (partition by opportunity_key order by version_sequence) as previous_stage,
+        max(loaded_at) over (partition by opportunity_key) as opportunity_loaded_at
     from versions_without_exported_history
 ),
 

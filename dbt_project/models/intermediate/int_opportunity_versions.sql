@@ -2,7 +2,8 @@
     Every raw version of every opportunity that still exists (int_opportunities), of every CRM
     (stg_*_versions: one row per load-visible Modified Time), numbered: version_sequence in the
     order the versions were seen, newest_of_day 1 for the last version of its day. What
-    int_opportunity_states reads three times (the day's version, the first version, the changes).
+    int_opportunity_states reads three times (the day's version, the first version, the changes)
+    and int_opportunity_stage_history derives stages from (the versions' one union).
 
     A table of its own: inside int_opportunity_states DuckDB kept it as a materialized CTE beside
     the states' windows, and at 10M order lines that query ran out of its 3 GiB even alone
@@ -28,21 +29,24 @@ canonical_versions as (
 
 versions as (
     select
-        'zoho' as source_system, deal_id as opportunity_id, source_stage, amount, currency, probability,
-        closing_date as expected_close_date, cast(null as {{ dbt.type_string() }}) as forecast_category,
-        coalesce(modified_at, created_at) as seen_at, first_load_id, first_loaded_at
+        'zoho' as source_system, deal_id as opportunity_id, source_stage, stage_code, stage_group, stage_order,
+        amount, currency, probability, closing_date as expected_close_date,
+        cast(null as {{ dbt.type_string() }}) as forecast_category,
+        coalesce(modified_at, created_at) as seen_at, modified_by, first_load_id, first_loaded_at, loaded_at
     from zoho_versions
     union all
     select
-        'fxiaoke', opportunity_id, source_stage, amount, currency, probability,
-        expected_close_date, cast(null as {{ dbt.type_string() }}),
-        coalesce(modified_at, created_at), first_load_id, first_loaded_at
+        'fxiaoke', opportunity_id, source_stage, stage_code, stage_group, stage_order,
+        amount, currency, probability, expected_close_date,
+        cast(null as {{ dbt.type_string() }}),
+        coalesce(modified_at, created_at), modified_by, first_load_id, first_loaded_at, loaded_at
     from fxiaoke_versions
     union all
     select
-        source_system, opportunity_id, source_stage, amount, currency, probability,
-        expected_close_date, forecast_category,
-        coalesce(modified_at, created_at), first_load_id, first_loaded_at
+        source_system, opportunity_id, source_stage, stage_code, stage_group, stage_order,
+        amount, currency, probability, expected_close_date,
+        forecast_category,
+        coalesce(modified_at, created_at), modified_by, first_load_id, first_loaded_at, loaded_at
     from canonical_versions
 ),
 
