@@ -101,21 +101,18 @@ def execute(job_name: str, landing: str | None = None, log_level: str | None = N
     home = _home()
     if landing:
         os.environ["SALESDW_LANDING"] = str(Path(landing).resolve())
-    from dagster import AssetCheckSeverity, DagsterInstance
+    from dagster import AssetCheckSeverity
     from dagster._core.utils import make_new_run_id
 
     from ingestion.raw_zone import ensure_raw_zone
     from orchestration.dbt.warnings import build_warnings
     from orchestration.automation.sensors import failure_alert, root_cause, write_alert
     from orchestration.definitions import defs
+    from orchestration.instance import local_instance
     from orchestration.publish.assets import PUBLISHED_KEY
 
     ensure_raw_zone(home)
-    if os.environ.get("DAGSTER_HOME"):
-        instance = DagsterInstance.get()
-    else:
-        (home.root / "dagster").mkdir(parents=True, exist_ok=True)
-        instance = DagsterInstance.local_temp(tempdir=str(home.root / "dagster"))
+    instance = local_instance(home)
     run_id = make_new_run_id()
     _log_run(home, {"job": job_name, "run_id": run_id, "event": "started"})  # a killed run still shows
     started_at = dt.datetime.now(dt.timezone.utc)
