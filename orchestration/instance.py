@@ -6,9 +6,8 @@ written in one transaction per database instead of one engine, connection and co
 and database. Before a run starts, Dagster stores its planned events — one per asset and one per
 asset check, some 680 for a build (546 asset checks, nearly all dbt tests) — and the stock
 storage spent about 6 s of every build's start-up on them (benchmarks/README.md). Dagster sends
-them as one batch when
-``DAGSTER_EVENT_BATCH_SIZE`` is set; the files and tables are the stock storage's, so
-``dagster dev`` and any other Dagster process read the same history.
+them as one batch when ``DAGSTER_EVENT_BATCH_SIZE`` is set; the files and tables are the stock
+storage's, so ``dagster dev`` and any other Dagster process read the same history.
 """
 
 from __future__ import annotations
