@@ -51,23 +51,43 @@ as_of as (
     select max(as_of_date) as as_of_date from calendar
 ),
 
-revenue_lines as (
+{#- Lines summed per order and product line first: an order carries one date, rep, region,
+    team and channel, so each scope's distinct orders become a row count over these sums (a
+    distinct count over every line, per scope, spilled at 10M lines). -#}
+order_product_lines as (
     select
         order_lines.order_date as date_day,
         order_lines.order_key,
         order_lines.region_code,
         order_lines.team,
         order_lines.rep_id,
-        products.product_category as product_line,
         order_lines.channel_code,
-        order_lines.revenue_cny,
-        order_lines.quantity
+        products.product_category as product_line,
+        sum(order_lines.revenue_cny) as revenue_cny,
+        sum(order_lines.quantity) as quantity
     from order_lines
     inner join as_of
         on order_lines.order_date <= as_of.as_of_date
     left join products
         on order_lines.product_key = products.product_key
     where not order_lines.is_cancelled
+    group by
+        order_lines.order_date, order_lines.order_key, order_lines.region_code, order_lines.team,
+        order_lines.rep_id, order_lines.channel_code, products.product_category
+),
+
+order_totals as (
+    select
+        date_day,
+        order_key,
+        region_code,
+        team,
+        rep_id,
+        channel_code,
+        sum(revenue_cny) as revenue_cny,
+        sum(quantity) as quantity
+    from order_product_lines
+    group by date_day, order_key, region_code, team, rep_id, channel_code
 ),
 
 first_orders as (
@@ -140,8 +160,8 @@ revenue_by_scope as (
         {{ scope_column }} as scope_id,
         sum(revenue_cny) as revenue,
         sum(quantity) as volume,
-        count(distinct order_key) as orders
-    from revenue_lines
+        count(*) as orders
+    from {{ 'order_product_lines' if scope_type == 'product_line' else 'order_totals' }}
     where {{ scope_column }} is not null
     group by date_day, {{ scope_column }}
     {% if not loop.last %}union all{% endif %}
