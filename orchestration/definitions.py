@@ -7,14 +7,13 @@ import sys
 from pathlib import Path
 
 from dagster import Definitions, colored_console_logger
-from dagster_dbt import DbtCliResource
 
 from orchestration.automation.freshness import with_freshness
 from orchestration.automation.schedules import nightly_schedule
 from orchestration.automation.sensors import landing_sensor, run_failure_alert
 from orchestration.console import progress_logger
 from orchestration.dbt.assets import salesdw_dbt_assets
-from orchestration.dbt.project import salesdw_dbt
+from orchestration.dbt.project import SalesdwDbtCli, salesdw_dbt
 from orchestration.ingestion.assets import ingestion_assets
 from orchestration.jobs import build_job, nightly_job
 from orchestration.publish.assets import published_assets
@@ -32,7 +31,7 @@ defs = with_freshness(Definitions(
     loggers={"console": colored_console_logger, "progress": progress_logger},
     resources={
         "warehouse": warehouse_from_env(),
-        "dbt": DbtCliResource(
+        "dbt": SalesdwDbtCli(
             project_dir=salesdw_dbt,
             target=os.environ.get("SALESDW_DBT_TARGET", "duckdb"),
             # the dbt installed beside this interpreter, so a venv works without being activated,
