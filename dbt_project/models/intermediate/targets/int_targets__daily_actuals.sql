@@ -52,8 +52,8 @@ as_of as (
 ),
 
 {#- Lines summed per order and product line first: an order carries one date, rep, region,
-    team and channel, so each scope's distinct orders become a row count over these sums (a
-    distinct count over every line, per scope, spilled at 10M lines). -#}
+    team and channel (int_order_lines takes them from the order), so each scope's distinct orders
+    become a row count over these sums, not a distinct count over every line once per scope. -#}
 order_product_lines as (
     select
         order_lines.order_date as date_day,
