@@ -74,6 +74,17 @@ def test_orders_by_rep_and_month(loaded: Loaded) -> None:
     assert {(r, m): n for r, m, n in rows} == ORDERS
 
 
+def test_attainment_actuals_are_the_hand_sums(loaded: Loaded) -> None:
+    """The KPI mart's actuals (int_targets__daily_actuals → kpi_attainment) per rep × month: the
+    hand-summed revenue, and each order once though it has several lines (Q01's January order)."""
+    rows = loaded.query("""
+        select scope_id, strftime(period_start, '%Y-%m'), metric, actual
+        from marts.kpi_attainment
+        where period_grain = 'month' and scope_type = 'rep' and metric in ('revenue', 'orders') and actual <> 0""")
+    assert {(r, m): Decimal(str(v)).quantize(Decimal("0.01")) for r, m, metric, v in rows if metric == "revenue"} == REVENUE
+    assert {(r, m): int(v) for r, m, metric, v in rows if metric == "orders"} == ORDERS
+
+
 def test_collections_by_month(loaded: Loaded) -> None:
     rows = loaded.query("select strftime(payment_month, '%Y-%m'), sum(amount_cny) from marts.fct_payments group by 1")
     assert {m: Decimal(str(v)).quantize(Decimal("0.01")) for m, v in rows} == COLLECTIONS
