@@ -144,87 +144,137 @@ open_spells as (
 ),
 
 {#- Every figure of a customer as of a date is a running total (or running max) over the
-    customer's dated events, read at that date: one sort of events and snapshot markers per
-    customer instead of joining every snapshot with every earlier order, spell and activity
-    (customers × months × history, which grows with the square of the history kept). On one
-    date, events (kind 0) come before markers (kind 1), so a marker counts its own day. The
-    pipeline adds a spell's weighted amount on the day it entered an open stage and takes it
-    off on the day it left: open on a date = entered by then and not left by then. -#}
-events as (
-    select customer_master_key, order_date as event_date, 0 as event_kind,
+    customer's dated events, read at that date: one sort per customer instead of joining every
+    snapshot with every earlier order, spell and activity (customers × months × history, which
+    grows with the square of the history kept). Only the running values at the boundaries are
+    read (the snapshot dates and the window starts, a few dozen dates), so each event is first
+    summed into the boundary that closes it (the first boundary on or after its date: a date
+    counts its own events) and the sort runs over customer × boundary rows, not over events.
+    An event after the last boundary (after the as-of date) counts nowhere. The pipeline adds a
+    spell's weighted amount on the day it entered an open stage and takes it off on the day it
+    left: open on a date = entered by then and not left by then. -#}
+boundaries as (
+    select snapshot_date as boundary_date from snapshots
+    union
+    select window_start_exclusive from snapshots
+),
+
+dated_events as (
+    select customer_master_key, order_date as event_date,
         revenue, orders, order_date, cast(null as decimal(38, 10)) as pipeline_change,
-        cast(null as {{ dbt.type_timestamp() }}) as activity_at,
-        cast(null as date) as as_of_month, cast(null as {{ dbt.type_string() }}) as marker
+        cast(null as {{ dbt.type_timestamp() }}) as activity_at
     from orders_by_day
     union all
-    select customer_master_key, entered_date, 0, null, null, null, weighted_amount, null, null, null
+    select customer_master_key, entered_date, null, null, null, weighted_amount, null
     from open_spells
     union all
-    select customer_master_key, exited_date, 0, null, null, null, -1 * weighted_amount, null, null, null
+    select customer_master_key, exited_date, null, null, null, -1 * weighted_amount, null
     from open_spells
     where exited_date is not null
     union all
     -- without stage history, an opportunity still open today counts from its creation at its current weight
-    select opportunities.customer_master_key, opportunities.created_date, 0, null, null, null,
-        opportunities.weighted_amount_cny, null, null, null
+    select opportunities.customer_master_key, opportunities.created_date, null, null, null,
+        opportunities.weighted_amount_cny, null
     from opportunities
     left join opportunities_with_history
         on opportunities_with_history.opportunity_key = opportunities.opportunity_key
     where opportunities_with_history.opportunity_key is null
         and opportunities.is_open
     union all
-    select customer_master_key, activity_date, 0, null, null, null, null, activity_at, null, null
+    select customer_master_key, activity_date, null, null, null, null, activity_at
     from activities
-    union all
-    select customer_master_key, snapshot_date, 1, null, null, null, null, null, as_of_month, 'snapshot'
-    from customer_snapshots
-    union all
-    select customer_master_key, window_start_exclusive, 1, null, null, null, null, null, as_of_month, 'window_start'
-    from customer_snapshots
+),
+
+event_boundaries as (
+    select event_days.event_date, min(boundaries.boundary_date) as boundary_date
+    from (select distinct event_date from dated_events) as event_days
+    inner join boundaries
+        on boundaries.boundary_date >= event_days.event_date
+    group by event_days.event_date
+),
+
+events_by_boundary as (
+    select
+        dated_events.customer_master_key,
+        event_boundaries.boundary_date,
+        sum(dated_events.revenue) as revenue,
+        sum(dated_events.orders) as orders,
+        min(dated_events.order_date) as first_order_date,
+        max(dated_events.order_date) as last_order_date,
+        sum(dated_events.pipeline_change) as pipeline_change,
+        max(dated_events.activity_at) as activity_at
+    from dated_events
+    inner join event_boundaries
+        on event_boundaries.event_date = dated_events.event_date
+    where dated_events.customer_master_key is not null
+    group by dated_events.customer_master_key, event_boundaries.boundary_date
+),
+
+{#- the boundaries each customer's snapshots read: its snapshot dates and window starts -#}
+customer_boundaries as (
+    select customer_master_key, snapshot_date as boundary_date from customer_snapshots
+    union
+    select customer_master_key, window_start_exclusive from customer_snapshots
+),
+
+{#- one row per customer × boundary that holds events or is read (or both) -#}
+boundary_rows as (
+    select
+        coalesce(customer_boundaries.customer_master_key, events_by_boundary.customer_master_key) as customer_master_key,
+        coalesce(customer_boundaries.boundary_date, events_by_boundary.boundary_date) as boundary_date,
+        events_by_boundary.revenue,
+        events_by_boundary.orders,
+        events_by_boundary.first_order_date,
+        events_by_boundary.last_order_date,
+        events_by_boundary.pipeline_change,
+        events_by_boundary.activity_at,
+        customer_boundaries.customer_master_key is not null as is_read
+    from customer_boundaries
+    full outer join events_by_boundary
+        on events_by_boundary.customer_master_key = customer_boundaries.customer_master_key
+        and events_by_boundary.boundary_date = customer_boundaries.boundary_date
 ),
 
 running as (
     select
         customer_master_key,
-        as_of_month,
-        marker,
-        {%- for column, aggregate in [('revenue', 'sum'), ('orders', 'sum'), ('pipeline_change', 'sum'),
-                                      ('order_date', 'min'), ('order_date', 'max'), ('activity_at', 'max')] %}
+        boundary_date,
+        is_read,
+        {%- for aggregate, column, total in [('sum', 'revenue', 'revenue'), ('sum', 'orders', 'orders'),
+                                             ('sum', 'pipeline_change', 'open_pipeline'),
+                                             ('min', 'first_order_date', 'first_order_date'),
+                                             ('max', 'last_order_date', 'last_order_date'),
+                                             ('max', 'activity_at', 'last_activity_at')] %}
         {{ aggregate }}({{ column }}) over (
             partition by customer_master_key
-            order by event_date, event_kind
+            order by boundary_date
             rows between unbounded preceding and current row
-        ) as {{ aggregate }}_{{ column }}{% if not loop.last %},{% endif %}
+        ) as {{ total }}{% if not loop.last %},{% endif %}
         {%- endfor %}
-    from events
-    where customer_master_key is not null
+    from boundary_rows
 ),
 
-at_snapshot as (
-    select * from running where marker = 'snapshot'
-),
-
-at_window_start as (
-    select * from running where marker = 'window_start'
+running_at_read_boundaries as (
+    select * from running where is_read
 ),
 
 figures as (
     select
         customer_snapshots.*,
-        coalesce(at_snapshot.sum_revenue, 0) - coalesce(at_window_start.sum_revenue, 0) as revenue_12m,
-        coalesce(at_snapshot.sum_orders, 0) - coalesce(at_window_start.sum_orders, 0) as orders_12m,
-        at_snapshot.min_order_date as first_order_date,
-        at_snapshot.max_order_date as last_order_date,
-        {{ dbt.datediff('at_snapshot.max_order_date', 'customer_snapshots.snapshot_date', 'day') }} as recency_days,
-        coalesce(at_snapshot.sum_pipeline_change, 0) as weighted_open_pipeline,
-        at_snapshot.max_activity_at as last_follow_up_at
+        coalesce(at_snapshot.revenue, 0) - coalesce(at_window_start.revenue, 0) as revenue_12m,
+        coalesce(at_snapshot.orders, 0) - coalesce(at_window_start.orders, 0) as orders_12m,
+        at_snapshot.first_order_date,
+        at_snapshot.last_order_date,
+        {{ dbt.datediff('at_snapshot.last_order_date', 'customer_snapshots.snapshot_date', 'day') }} as recency_days,
+        coalesce(at_snapshot.open_pipeline, 0) as weighted_open_pipeline,
+        at_snapshot.last_activity_at as last_follow_up_at
     from customer_snapshots
-    inner join at_snapshot
+    inner join running_at_read_boundaries as at_snapshot
         on at_snapshot.customer_master_key = customer_snapshots.customer_master_key
-        and at_snapshot.as_of_month = customer_snapshots.as_of_month
-    inner join at_window_start
+        and at_snapshot.boundary_date = customer_snapshots.snapshot_date
+    inner join running_at_read_boundaries as at_window_start
         on at_window_start.customer_master_key = customer_snapshots.customer_master_key
-        and at_window_start.as_of_month = customer_snapshots.as_of_month
+        and at_window_start.boundary_date = customer_snapshots.window_start_exclusive
 ),
 
 revenue_ranked as (
