@@ -75,6 +75,13 @@ unioned as (
     from canonical_lines
 ),
 
+-- a grouping, not a window over the joined lines: the window carried every column of every line
+order_totals as (
+    select source_system, order_id, sum(line_net_amount) as order_net_amount
+    from unioned
+    group by source_system, order_id
+),
+
 with_order as (
     select
         unioned.*,
@@ -94,11 +101,14 @@ with_order as (
         orders.order_discount_amount,
         orders.order_discount_paid,
         orders.loaded_at as order_loaded_at,
-        sum(unioned.line_net_amount) over (partition by orders.order_key) as order_net_amount
+        order_totals.order_net_amount
     from unioned
     inner join orders
         on orders.source_system = unioned.source_system
         and orders.order_id = unioned.order_id
+    inner join order_totals
+        on order_totals.source_system = unioned.source_system
+        and order_totals.order_id = unioned.order_id
 ),
 
 with_order_discount as (
