@@ -97,7 +97,10 @@ grouped as (
         ) as stage_group_number,
         count(version_sequence) over (
             partition by opportunity_key order by change_date rows between unbounded preceding and current row
-        ) as version_group_number
+        ) as version_group_number,
+        -- the next change ends the state: taken here, on narrow rows (the days before the first
+        -- stage entry, which the states drop, all come before it)
+        lead(change_date) over (partition by opportunity_key order by change_date) as next_change_date
     from changes
 ),
 
@@ -107,7 +110,8 @@ filled as (
         change_date,
         max(stage_sequence) over (partition by opportunity_key, stage_group_number) as stage_sequence,
         max(version_sequence) over (partition by opportunity_key, version_group_number) as version_sequence,
-        grouped.version_sequence is not null as is_version_change
+        grouped.version_sequence is not null as is_version_change,
+        next_change_date
     from grouped
 ),
 
@@ -115,7 +119,7 @@ states as (
     select
         filled.opportunity_key,
         filled.change_date as valid_from,
-        lead(filled.change_date) over (partition by filled.opportunity_key order by filled.change_date) as valid_to,
+        filled.next_change_date as valid_to,
         stage_history.source_system,
         stage_history.opportunity_id,
         stage_history.source_stage,
