@@ -20,6 +20,12 @@
     from {{ upstream }}
     where {{ loaded_at }} > {{ incremental_watermark(loaded_at) }}
     union
+    {{ adapter.dispatch('resolved_differently', 'salesdw')(upstream, partition_key, row_key, resolved_columns) }}
+{%- endmacro %}
+
+{#- Partitions with a row that is new or whose resolved_columns differ from the stored row's
+    (null = null counts as equal). -#}
+{% macro default__resolved_differently(upstream, partition_key, row_key, resolved_columns) -%}
     select upstream_rows.{{ partition_key }}
     from {{ upstream }} as upstream_rows
     left join {{ this }} as existing_rows
@@ -29,6 +35,22 @@
         or upstream_rows.{{ column }} <> existing_rows.{{ column }}
         or (upstream_rows.{{ column }} is null) <> (existing_rows.{{ column }} is null)
     {%- endfor %}
+{%- endmacro %}
+
+{#- DuckDB: the same comparison on one 64-bit hash of the resolved columns per row (a hash of
+    nulls is equal), so the join holds the key and a number, not every compared column of every
+    stored row: at 10M order lines fct_activities' comparison took 47 s, this 21 s. The hash of a
+    value depends on its type (a decimal's scale), so the columns compared must keep their type
+    in the fact (tests/test_dbt_incremental.py: a run after a full refresh selects nothing). -#}
+{% macro duckdb__resolved_differently(upstream, partition_key, row_key, resolved_columns) -%}
+    {%- set resolved = 'hash(' ~ resolved_columns | join(', ') ~ ') as resolved_hash' -%}
+    {%- set keys = [partition_key, row_key] | unique | join(', ') -%}
+    select upstream_rows.{{ partition_key }}
+    from (select {{ keys }}, {{ resolved }} from {{ upstream }}) as upstream_rows
+    left join (select {{ row_key }}, {{ resolved }} from {{ this }}) as existing_rows
+        on upstream_rows.{{ row_key }} = existing_rows.{{ row_key }}
+    where existing_rows.{{ row_key }} is null
+        or upstream_rows.resolved_hash <> existing_rows.resolved_hash
 {%- endmacro %}
 
 {#-
