@@ -14,34 +14,95 @@
 {% macro newest_version(relation, key_columns, modified_at=none, keep='row', scope=none) %}
 {%- set key = key_columns | join(', ') -%}
 {%- set modified = modified_at if modified_at else 'cast(null as ' ~ dbt.type_timestamp() ~ ')' -%}
+{%- if keep == 'load' -%}
+{{ adapter.dispatch('newest_load', 'salesdw')(relation, key_columns, modified, scope) }}
+{%- else -%}
 select *
 from (
     select
         versions.*,
-        {% if keep == 'load' -%}
-        dense_rank() over (
-            partition by {{ key }}
-            order by versions._load_modified_at desc nulls last, versions._load_id desc
-        ) as _version_rank,
-        {%- else -%}
         row_number() over (
             partition by {{ key }}
             order by {{ modified }} desc nulls last, versions._load_id desc, versions._source_row desc
         ) as _version_rank,
-        {%- endif %}
-        coalesce(
-            newest_full_batch.first_load_id is not null
-            and max(case when versions._batch_id = newest_full_batch._batch_id then 1 else 0 end)
-                over (partition by {{ key }}) = 0
-            and max(versions._load_id) over (partition by {{ key }}) < newest_full_batch.first_load_id,
-            false
-        ) as is_deleted
+        {{ missing_from_newest_full_batch(key, 'versions._batch_id', 'versions._load_id') }} as is_deleted
+    from {{ relation }} as versions
+    {{ join_newest_full_batch(relation, 'versions', scope) }}
+) as ranked
+where _version_rank = 1
+{%- endif %}
+{% endmacro %}
+
+{#- Every row of each record's newest load: the load with the latest modified_at of its rows,
+    then the latest _load_id. -#}
+{% macro default__newest_load(relation, key_columns, modified, scope) %}
+{%- set key = key_columns | join(', ') -%}
+select *
+from (
+    select
+        versions.*,
+        dense_rank() over (
+            partition by {{ key }}
+            order by versions._load_modified_at desc nulls last, versions._load_id desc
+        ) as _version_rank,
+        {{ missing_from_newest_full_batch(key, 'versions._batch_id', 'versions._load_id') }} as is_deleted
     from (
         select
             rows_loaded.*,
             max({{ modified }}) over (partition by {{ key }}, rows_loaded._load_id) as _load_modified_at
         from {{ relation }} as rows_loaded
     ) as versions
+    {{ join_newest_full_batch(relation, 'versions', scope) }}
+) as ranked
+where _version_rank = 1
+{% endmacro %}
+
+{#- DuckDB: the same rows, with the loads ranked on one row per record × load (a grouping),
+    and the winning load's rows joined back by key and _load_id, instead of two windows over
+    every line with all its columns (at 10M order lines, 6M Zoho order-line rows: 19 s of the
+    two windows). Key columns compare null-safe, as the windows' partitions did. -#}
+{% macro duckdb__newest_load(relation, key_columns, modified, scope) %}
+{%- set key = key_columns | join(', ') -%}
+select versions.*, winning_loads.is_deleted
+from {{ relation }} as versions
+inner join (
+    select {{ key }}, _load_id, is_deleted
+    from (
+        select
+            loads.*,
+            row_number() over (
+                partition by {{ key }}
+                order by loads._load_modified_at desc nulls last, loads._load_id desc
+            ) as _load_rank,
+            {{ missing_from_newest_full_batch(key, 'loads._batch_id', 'loads._load_id') }} as is_deleted
+        from (
+            select {{ key }}, {{ scope ~ ', ' if scope and scope not in key_columns }}_load_id, _batch_id,
+                max({{ modified }}) as _load_modified_at
+            from {{ relation }}
+            group by {{ key }}, {{ scope ~ ', ' if scope and scope not in key_columns }}_load_id, _batch_id
+        ) as loads
+        {{ join_newest_full_batch(relation, 'loads', scope) }}
+    ) as ranked_loads
+    where _load_rank = 1
+) as winning_loads
+    on {% for column in key_columns -%}
+    versions.{{ column }} is not distinct from winning_loads.{{ column }} and {% endfor -%}
+    versions._load_id = winning_loads._load_id
+{% endmacro %}
+
+{#- Missing from the newest full batch and not loaded again since it began (see the top). -#}
+{% macro missing_from_newest_full_batch(key, batch_id, load_id) -%}
+        coalesce(
+            newest_full_batch.first_load_id is not null
+            and max(case when {{ batch_id }} = newest_full_batch._batch_id then 1 else 0 end)
+                over (partition by {{ key }}) = 0
+            and max({{ load_id }}) over (partition by {{ key }}) < newest_full_batch.first_load_id,
+            false
+        )
+{%- endmacro %}
+
+{#- The newest full-export batch of the relation (of each scope), joined to every row of alias. -#}
+{% macro join_newest_full_batch(relation, alias, scope) -%}
     {% if scope -%}
     left join (
         select {{ scope }} as batch_scope, _batch_id, first_load_id
@@ -57,7 +118,7 @@ from (
         ) as full_batches
         where batch_rank = 1
     ) as newest_full_batch
-        on newest_full_batch.batch_scope = versions.{{ scope }}
+        on newest_full_batch.batch_scope = {{ alias }}.{{ scope }}
     {%- else -%}
     left join (
         select _batch_id, min(_load_id) as first_load_id
@@ -69,6 +130,4 @@ from (
     ) as newest_full_batch
         on 1 = 1
     {%- endif %}
-) as ranked
-where _version_rank = 1
-{% endmacro %}
+{%- endmacro %}
