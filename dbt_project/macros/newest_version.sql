@@ -41,11 +41,7 @@ select *
 from (
     select
         versions.*,
-        dense_rank() over (
-            partition by {{ key }}
-            order by versions._load_modified_at desc nulls last, versions._load_id desc
-        ) as _version_rank,
-        {{ missing_from_newest_full_batch(key, 'versions._batch_id', 'versions._load_id') }} as is_deleted
+        {{ newest_load_rank('dense_rank', 'versions', key) }}
     from (
         select
             rows_loaded.*,
@@ -70,11 +66,7 @@ inner join (
     from (
         select
             loads.*,
-            row_number() over (
-                partition by {{ key }}
-                order by loads._load_modified_at desc nulls last, loads._load_id desc
-            ) as _load_rank,
-            {{ missing_from_newest_full_batch(key, 'loads._batch_id', 'loads._load_id') }} as is_deleted
+            {{ newest_load_rank('row_number', 'loads', key) }}
         from (
             select {{ key }}, {{ scope ~ ', ' if scope and scope not in key_columns }}_load_id, _batch_id,
                 max({{ modified }}) as _load_modified_at
@@ -83,12 +75,21 @@ inner join (
         ) as loads
         {{ join_newest_full_batch(relation, 'loads', scope) }}
     ) as ranked_loads
-    where _load_rank = 1
+    where _version_rank = 1
 ) as winning_loads
     on {% for column in key_columns -%}
     versions.{{ column }} is not distinct from winning_loads.{{ column }} and {% endfor -%}
     versions._load_id = winning_loads._load_id
 {% endmacro %}
+
+{#- Each row's load ranked within its record (1: the newest load), and is_deleted. -#}
+{% macro newest_load_rank(rank_function, alias, key) -%}
+        {{ rank_function }}() over (
+            partition by {{ key }}
+            order by {{ alias }}._load_modified_at desc nulls last, {{ alias }}._load_id desc
+        ) as _version_rank,
+        {{ missing_from_newest_full_batch(key, alias ~ '._batch_id', alias ~ '._load_id') }} as is_deleted
+{%- endmacro %}
 
 {#- Missing from the newest full batch and not loaded again since it began (see the top). -#}
 {% macro missing_from_newest_full_batch(key, batch_id, load_id) -%}
