@@ -59,6 +59,8 @@ where _version_rank = 1
     two windows). Key columns compare null-safe, as the windows' partitions did. -#}
 {% macro duckdb__newest_load(relation, key_columns, modified, scope) %}
 {%- set key = key_columns | join(', ') -%}
+{#- the scope column rides along for the newest full batch's join, unless the key holds it -#}
+{%- set grouped = key ~ (', ' ~ scope if scope and scope not in key_columns else '') ~ ', _load_id, _batch_id' -%}
 select versions.*, winning_loads.is_deleted
 from {{ relation }} as versions
 inner join (
@@ -68,10 +70,9 @@ inner join (
             loads.*,
             {{ newest_load_rank('row_number', 'loads', key) }}
         from (
-            select {{ key }}, {{ scope ~ ', ' if scope and scope not in key_columns }}_load_id, _batch_id,
-                max({{ modified }}) as _load_modified_at
+            select {{ grouped }}, max({{ modified }}) as _load_modified_at
             from {{ relation }}
-            group by {{ key }}, {{ scope ~ ', ' if scope and scope not in key_columns }}_load_id, _batch_id
+            group by {{ grouped }}
         ) as loads
         {{ join_newest_full_batch(relation, 'loads', scope) }}
     ) as ranked_loads

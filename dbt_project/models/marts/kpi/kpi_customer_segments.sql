@@ -159,6 +159,7 @@ boundaries as (
     select window_start_exclusive from snapshots
 ),
 
+-- a new kind of event adds its days to event_boundaries too: an unmapped day counts nowhere
 dated_events as (
     select customer_master_key, order_date as event_date,
         revenue, orders, order_date, cast(null as decimal(38, 10)) as pipeline_change,
