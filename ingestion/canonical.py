@@ -13,9 +13,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
-import yaml
-
-from ingestion.profiles import ColumnSpec, Profile, ProfileError, _column
+from ingestion.profiles import ColumnSpec, Profile, ProfileError, _column, load_yaml
 
 CONTRACT = Path(__file__).parent / "canonical" / "crm.yml"
 
@@ -31,7 +29,7 @@ class CanonicalEntity:
 
 @cache
 def canonical_entities() -> dict[str, CanonicalEntity]:
-    doc = yaml.safe_load(CONTRACT.read_text(encoding="utf-8"))
+    doc = load_yaml(CONTRACT.read_text(encoding="utf-8"))
     return {
         name: CanonicalEntity(
             name=name,

@@ -24,7 +24,6 @@ import duckdb
 import fastexcel
 import pyarrow as pa
 import pyarrow.compute as pc
-from openpyxl import load_workbook
 
 from ingestion.errors import RejectedFile
 from ingestion.source_table import PREVIEW_ROWS, Normaliser, SourceTable, check_width, pick_header_row
@@ -103,6 +102,8 @@ def _percent_columns(path: Path, sheet_name: str, first_column: int, data: pa.Ta
                if pc.any(pc.match_substring_regex(column, NUMBER)).as_py()]
     if not numeric:
         return set()
+    from openpyxl import load_workbook  # 0.1 s of imports, paid only by a workbook with numbers
+
     workbook = load_workbook(path, read_only=True, data_only=True)
     try:
         rows = workbook[sheet_name].iter_rows(

@@ -13,8 +13,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import dagster_dbt.asset_utils
 from dagster import AssetKey
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject
+from dagster_dbt.utils import select_unique_ids
 
 from ingestion.settings import build_engine_env
 
@@ -38,6 +40,27 @@ class SalesdwDbtCli(DbtCliResource):
 
     def _initialize_dbt_core_adapter(self, args: Sequence[str]) -> None:  # type: ignore[override]
         return None
+
+
+def _select_all_from_nodes(select: str, exclude: str, selector: str, project: DbtProject | None,
+                           manifest_json: Mapping[str, Any]) -> set[str] | Any:
+    """The default selection (every node) read from the manifest's nodes, as dagster-dbt
+    itself does when dbt-core is not installed.
+
+    With dbt-core installed, dagster-dbt 0.29 evaluates even ``fqn:*`` through dbt's graph
+    selector when ``@dbt_assets`` is applied at import: dbt.graph, networkx and the entry points
+    of every installed distribution (networkx's backends), 1.2 s of every start-up. Every node
+    it selects beyond ``manifest["nodes"]`` (unit tests, metrics, exposures, semantic models) is
+    not an asset and is dropped right after; ``tests/test_orchestration.py`` checks that both
+    give the same assets and checks. Any other selection goes to dagster-dbt unchanged.
+    """
+    if select in ("", "fqn:*") and not exclude and not selector:
+        return set(manifest_json["nodes"])
+    return select_unique_ids(select=select, exclude=exclude, selector=selector, project=project,
+                             manifest_json=manifest_json)
+
+
+dagster_dbt.asset_utils.select_unique_ids = _select_all_from_nodes
 
 
 PROJECT_FOLDERS = ("models", "seeds", "snapshots", "macros", "tests", "analyses")

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
 from ingestion.profiles import Profile
 from ingestion.raw_zone import LINEAGE_COLUMNS, entity_dir
@@ -23,6 +22,7 @@ from ingestion.settings import Home
 
 if TYPE_CHECKING:
     import great_expectations as gx
+    import pandas as pd  # a frame is built only when a suite validates
 
 # Share of the previous full export's rows that a new full export must keep at least.
 MIN_ROW_SHARE = float(os.environ.get("SALESDW_MIN_ROW_SHARE", "0.5"))
