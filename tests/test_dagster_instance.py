@@ -62,6 +62,14 @@ def test_planned_events_go_in_one_batch_and_are_stored_as_the_stock_storage_stor
         return real_batch(self, events)
 
     monkeypatch.setattr(BatchedSqliteEventLogStorage, "store_event_batch", counted)
+    schema_lookups: list[str] = []
+    real_has_table = BatchedSqliteEventLogStorage.has_table
+
+    def looked_up(self, table_name):
+        schema_lookups.append(table_name)
+        return real_has_table(self, table_name)
+
+    monkeypatch.setattr(BatchedSqliteEventLogStorage, "has_table", looked_up)
     home = Home(tmp_path / "home")
     batched = local_instance(home)
     try:
@@ -71,6 +79,8 @@ def test_planned_events_go_in_one_batch_and_are_stored_as_the_stock_storage_stor
         batched.dispose()
     # 2 assets and 2 checks planned: one batch of 4
     assert batches == [4]
+    # the check tables looked up once, not before each of the 4 check events
+    assert schema_lookups.count("asset_check_executions") == 1, schema_lookups
 
     monkeypatch.delenv("DAGSTER_EVENT_BATCH_SIZE")
     (tmp_path / "stock").mkdir()
