@@ -15,6 +15,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -214,7 +215,7 @@ def _profile(source: str, entity: str, body: object, date_format: str, origin: P
     )
 
 
-def load_yaml(text: str):
+def load_yaml(text: str) -> Any:
     """YAML's safe subset through libyaml where PyYAML was built with it: the shipped profiles
     are read at every start-up, and the pure-Python parser took a tenth of a second on them."""
     return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))

@@ -8,7 +8,7 @@ Parquet files (``raw/<source>/<entity>``), so the lineage graph is one piece.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence, Set
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -43,7 +43,7 @@ class SalesdwDbtCli(DbtCliResource):
 
 
 def _select_all_from_nodes(select: str, exclude: str, selector: str, project: DbtProject | None,
-                           manifest_json: Mapping[str, Any]) -> set[str] | Any:
+                           manifest_json: Mapping[str, Any]) -> Set[str]:
     """The default selection (every node) read from the manifest's nodes, as dagster-dbt
     itself does when dbt-core is not installed.
 
