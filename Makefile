@@ -19,8 +19,12 @@ $(STAMP): pyproject.toml constraints.txt
 demo: $(STAMP)
 	$(BIN)/salesdw demo
 
+# One pytest-xdist worker per core (at most 4: each build takes 3 GiB), whole files per worker
+# so that a module's fixtures are built once; the slow files first (tests/conftest.py).
+# PYTEST_ARGS="-n0" runs in one process.
+PYTEST_ARGS ?= -n auto --maxprocesses 4 --dist loadfile --no-loadscope-reorder
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The dbt project on Spark with every data test (docs/scale-out.md): the raw zone of
 # $SALESDW_HOME (after `make demo`), the Spark warehouse under $SALESDW_HOME/build/spark.

@@ -13,6 +13,8 @@ import pytest
 from orchestration.cli import main
 from tests.fixtures.company.landing import Loaded
 
+pytestmark = pytest.mark.slow
+
 # Hand sums (README.md): revenue in CNY of lines not cancelled / void, by owner rep × order month.
 REVENUE = {
     ("Q01", "2025-01"): Decimal("10600.00"),   # 7600 + 3000

@@ -23,6 +23,8 @@ import pytest
 from orchestration.cli import main
 from tests.fixtures.company.landing import Company, Export, Loaded, company, load_and_build
 
+pytestmark = pytest.mark.slow
+
 # Columns that say when something was loaded, not what it is: load times, and the customer
 # version's surrogate key (the snapshot's dbt_scd_id hashes the time the snapshot ran).
 VOLATILE = {"loaded_at", "published_at", "customer_version_key"}

@@ -24,6 +24,8 @@ from orchestration.dbt.warnings import artifact_warnings
 from tests.fixtures.ingestion.builders import write_xlsx
 from tests.test_dbt_project import OTHER_WORK, failure_messages, run_dbt
 
+pytestmark = pytest.mark.slow
+
 FIXTURES = Path(__file__).parent / "fixtures"
 # Part 3: the custom fields of the fixture, as a user would set var pass_through_columns.
 PASS_THROUGH = {

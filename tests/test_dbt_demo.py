@@ -1,5 +1,5 @@
-"""The dbt project on the demo company (scale 1, seed 42): its exports ingested into a raw zone,
-`dbt build`, then `dbt docs generate`; figures checked against the generator's own truth."""
+"""The dbt project on the demo company (scale 1, seed 42): the marts the nightly job built from
+its exports, then `dbt docs generate`; figures checked against the generator's own truth."""
 from __future__ import annotations
 
 import json
@@ -9,27 +9,29 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DEMO_SCALE, DEMO_SEED
-from tests.test_dbt_project import OTHER_WORK, failure_messages, query, run_dbt
+from tests.conftest import DEMO_SCALE, DEMO_SEED, built_once
+from tests.test_dbt_project import failure_messages, query, run_dbt
+
+pytestmark = pytest.mark.slow
 
 PUBLIC_MARTS = sorted(p.stem for p in (Path(__file__).resolve().parents[1] / "dbt_project" / "models" / "marts").glob("*.sql"))
 
 
-def demo_home(tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
-    """A SALESDW_HOME holding the demo exports ingested (landing, raw zone, ledger). Generated and
-    ingested once per session, then copied: other test files reuse it."""
+def _ingest_the_demo(cache: Path) -> None:
     from demo import generate
     from ingestion import ingest_paths
     from ingestion.settings import Home
 
-    cache = tmp_path_factory.getbasetemp() / "demo_raw_zone_cache"
-    if not (cache / "complete").exists():
-        shutil.rmtree(cache, ignore_errors=True)
-        generate(cache / "landing", scale=DEMO_SCALE, seed=DEMO_SEED)
-        for source in ("zoho", "fxiaoke", "sheets"):
-            results = ingest_paths(source, [cache / "landing" / source], Home(cache))
-            assert all(r.status == "loaded" for r in results), [(r.path, r.status) for r in results]
-        (cache / "complete").write_text("ok")
+    generate(cache / "landing", scale=DEMO_SCALE, seed=DEMO_SEED)
+    for source in ("zoho", "fxiaoke", "sheets"):
+        results = ingest_paths(source, [cache / "landing" / source], Home(cache))
+        assert all(r.status == "loaded" for r in results), [(r.path, r.status) for r in results]
+
+
+def demo_home(tmp_path_factory: pytest.TempPathFactory, worker_id: str, name: str) -> Path:
+    """A SALESDW_HOME holding the demo exports ingested (landing, raw zone, ledger). Generated and
+    ingested once per test run, then copied: other test files reuse it."""
+    cache, _ = built_once(tmp_path_factory, worker_id, "demo_raw_zone", _ingest_the_demo)
     home = tmp_path_factory.mktemp(name)
     for part in ("landing", "raw", "ledger"):
         if (cache / part).exists():
@@ -39,12 +41,16 @@ def demo_home(tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo raw zone built (`dbt build`) and documented (`dbt docs generate`); returns the home."""
-    home = demo_home(tmp_path_factory, "dbt_demo")
-    build = run_dbt(home, "build", "--exclude", *OTHER_WORK)
-    assert build.success, failure_messages(build)
-    docs = run_dbt(home, "docs", "generate", "--exclude", *OTHER_WORK)
+def demo(published, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo as the nightly job built it (the `published` fixture), documented by `dbt docs
+    generate` against a copy of its build database (docs write to the database they read);
+    returns a home holding that copy, with the published raw zone and ledger linked in."""
+    home = tmp_path_factory.mktemp("dbt_demo")
+    (home / "build").mkdir()
+    shutil.copyfile(published.build_db, build_db(home))
+    for part in ("raw", "ledger"):
+        (home / part).symlink_to(published.root / part)
+    docs = run_dbt(home, "docs", "generate")
     assert docs.success, failure_messages(docs)
     return home
 

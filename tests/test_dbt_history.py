@@ -16,6 +16,8 @@ import pytest
 
 from tests.test_dbt_project import failure_messages, query, run_dbt, write_fixture_raw_zone, write_raw
 
+pytestmark = pytest.mark.slow
+
 SELECT = ["--select", "+dim_customer", "--indirect-selection", "cautious"]
 
 

@@ -14,6 +14,8 @@ import pytest
 from tests.test_dbt_demo import build_db, demo_home
 from tests.test_dbt_project import OTHER_WORK, failure_messages, query, run_dbt
 
+pytestmark = pytest.mark.slow
+
 INCREMENTAL = ["fct_order_lines", "fct_activities", "fct_opportunity_stage_history"]
 SECOND_LOAD_TIME = "2026-11-02 10:00:00"
 
@@ -89,11 +91,11 @@ def write_second_load(home: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def compared(tmp_path_factory: pytest.TempPathFactory) -> dict:
+def compared(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> dict:
     from ingestion import ingest_paths
     from ingestion.settings import Home
 
-    home = demo_home(tmp_path_factory, "dbt_incremental")
+    home = demo_home(tmp_path_factory, worker_id, "dbt_incremental")
     select = ["--select", *(f"+{name}" for name in INCREMENTAL), "--exclude", *OTHER_WORK,
               "--resource-type", "model", "--resource-type", "seed", "--resource-type", "snapshot"]
     first = run_dbt(home, "build", *select)

@@ -17,6 +17,8 @@ from ingestion.raw_zone import ensure_raw_zone
 from ingestion.settings import Home
 from orchestration.dbt.project import environment
 
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parents[1]
 PROJECT_DIR = REPO / "dbt_project"
 PROFILES = {

@@ -21,6 +21,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from tests.debian_packages import apt_install
 from tests.mart_equality import assert_same_rows, mart_column_list
 
 pytestmark = pytest.mark.slow
@@ -34,10 +35,7 @@ BUILD_MOMENT_COLUMNS = {"dim_customer": frozenset({"customer_version_key"})}
 def _ensure_java() -> None:
     """Debian's Java runtime, installed when missing (the CI machine is root)."""
     if shutil.which("java") is None:
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env, stdout=subprocess.DEVNULL)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "openjdk-17-jre-headless"], check=True, env=env,
-                       stdout=subprocess.DEVNULL)
+        apt_install("openjdk-17-jre-headless")
 
 
 @pytest.fixture(scope="module")

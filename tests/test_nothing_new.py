@@ -15,6 +15,8 @@ from orchestration.dbt import inputs as build_inputs_module
 from orchestration.dbt.inputs import build_inputs, full_refresh_reason, record_built_inputs, unchanged_since
 from orchestration.publish.warehouse import current_version, published_inputs
 
+pytestmark = pytest.mark.slow
+
 
 def test_a_night_with_nothing_new_skips_the_build_and_keeps_the_published_version(
         copied_home: Home, capsys: pytest.CaptureFixture):

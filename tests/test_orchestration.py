@@ -19,6 +19,8 @@ from dagster import (
 from ingestion import ingest_paths
 from ingestion.settings import Home
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def defs():

@@ -12,6 +12,8 @@ import pytest
 from ingestion.settings import Home
 from tests.conftest import DEMO_SCALE, DEMO_SEED
 
+pytestmark = pytest.mark.slow
+
 
 def _query(home: Home, sql: str) -> list[tuple]:
     con = duckdb.connect(str(home.published_db), read_only=True)

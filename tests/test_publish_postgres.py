@@ -15,6 +15,7 @@ import duckdb
 import pytest
 
 from orchestration.publish.postgres import primary_keys
+from tests.debian_packages import apt_install
 from tests.mart_equality import assert_same_rows, mart_column_list
 
 pytestmark = pytest.mark.slow
@@ -23,9 +24,7 @@ pytestmark = pytest.mark.slow
 def _pg_bin() -> Path:
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))
     if not found:
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env, stdout=subprocess.DEVNULL)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "postgresql"], check=True, env=env, stdout=subprocess.DEVNULL)
+        apt_install("postgresql")
         found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))
     return Path(found[-1]).parent
 

@@ -14,6 +14,8 @@ from ingestion import ingest_paths
 from ingestion.settings import Home
 from tests.fixtures.ingestion.builders import ledger_rows, raw_rows, write_csv, write_xlsx
 
+pytestmark = pytest.mark.slow
+
 DEALS_HEADER = ["Record Id", "Deal Name", "Amount", "Closing Date", "Stage", "Probability (%)", "Modified Time"]
 GOOD_DEAL = ["zcrm_1", "Good deal", "1,000", "03/15/2024", "Qualification", "10", "2024-03-15 10:00:00"]
 

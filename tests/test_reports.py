@@ -5,7 +5,6 @@ Figures are compared with the published marts, the source every BI tool reads.""
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import shutil
 import subprocess
@@ -18,6 +17,7 @@ import pytest
 from reporting.excel import write_pack
 from reporting.labels import Labels
 from reporting.sections import Column, Section, Table
+from tests.debian_packages import apt_install
 
 pytestmark = pytest.mark.slow
 
@@ -29,10 +29,7 @@ def _ensure_browser() -> str:
     """Debian's Chromium and a CJK font, installed when missing (the CI machine is root)."""
     fonts = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True).stdout if shutil.which("fc-list") else ""
     if shutil.which("chromium") is None or not fonts.strip():
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env, stdout=subprocess.DEVNULL)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium", "fonts-noto-cjk"], check=True, env=env,
-                       stdout=subprocess.DEVNULL)
+        apt_install("chromium", "fonts-noto-cjk")
     return shutil.which("chromium")
 
 

@@ -63,6 +63,8 @@ import pytest
 from tests.fixtures.company.landing import SOURCES, Export, company, read_rows
 from tests.test_dbt_project import PROJECT_DIR, failure_messages, query, run_dbt
 
+pytestmark = pytest.mark.slow
+
 INCREMENTAL = ["fct_order_lines", "fct_activities", "fct_opportunity_stage_history"]
 FULL_COMPARISON_NIGHTS = (5, 10)
 # Any night builds the nodes that carry state — the incremental models, the snapshot — and every

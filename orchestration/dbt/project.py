@@ -17,6 +17,7 @@ import dagster_dbt.asset_utils
 from dagster import AssetKey
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject
 from dagster_dbt.utils import select_unique_ids
+from filelock import FileLock
 
 from ingestion.settings import build_engine_env
 
@@ -80,24 +81,34 @@ def _newest_project_change() -> float:
 def ensure_manifest() -> Path:
     """Parse when the manifest is missing or older than any file of the dbt project (a fresh
     clone, a `git pull`, an edited model), or on demand with SALESDW_REPARSE=1: a stale
-    manifest would name models that no longer exist, or miss new ones."""
-    manifest = salesdw_dbt.manifest_path
-    stale = not manifest.exists() or manifest.stat().st_mtime < _newest_project_change()
-    if os.environ.get("SALESDW_REPARSE") or stale:
-        from dbt.cli.main import dbtRunner
+    manifest would name models that no longer exist, or miss new ones.
 
-        os.environ.setdefault("SALESDW_HOME", str(Path("warehouse").resolve()))
-        # The target and the engine settings the build passes (assets.py): dbt keeps the parse
-        # state (partial_parse.msgpack, which dagster-dbt copies into each run) only for the
-        # same target and profile, so a build after this parse re-reads changed files alone.
-        with environment(build_engine_env()):
-            result = dbtRunner().invoke([
-                "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
-                "--target-path", str(manifest.parent), "--target", salesdw_dbt.target,
-            ])
-        if not result.success:
-            raise RuntimeError(f"dbt parse failed for {DBT_PROJECT_DIR}: {result.exception}")
+    Under a lock beside the manifest: two processes starting on a fresh clone (`dagster dev` and
+    a `salesdw` command, or two test workers) would otherwise both parse into the same target
+    folder, and one could read the manifest while the other writes it."""
+    manifest = salesdw_dbt.manifest_path
+    manifest.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(manifest.parent / ".parse.lock"):
+        stale = not manifest.exists() or manifest.stat().st_mtime < _newest_project_change()
+        if os.environ.get("SALESDW_REPARSE") or stale:
+            _parse(manifest.parent)
     return manifest
+
+
+def _parse(target_path: Path) -> None:
+    from dbt.cli.main import dbtRunner
+
+    os.environ.setdefault("SALESDW_HOME", str(Path("warehouse").resolve()))
+    # The target and the engine settings the build passes (assets.py): dbt keeps the parse
+    # state (partial_parse.msgpack, which dagster-dbt copies into each run) only for the
+    # same target and profile, so a build after this parse re-reads changed files alone.
+    with environment(build_engine_env()):
+        result = dbtRunner().invoke([
+            "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
+            "--target-path", str(target_path), "--target", salesdw_dbt.target,
+        ])
+    if not result.success:
+        raise RuntimeError(f"dbt parse failed for {DBT_PROJECT_DIR}: {result.exception}")
 
 
 @contextmanager
