@@ -4,6 +4,8 @@ tests) agrees on one `SALESDW_HOME` without passing paths around."""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -120,3 +122,20 @@ def engine_config() -> dict[str, str]:
     publish copies every mart: DuckDB's own default is 80 % of the machine's memory)."""
     env = build_engine_env()
     return {"memory_limit": env["SALESDW_DUCKDB_MEMORY_LIMIT"], "threads": env["SALESDW_DUCKDB_THREADS"]}
+
+
+@contextmanager
+def environment(values: dict[str, str]) -> Iterator[None]:
+    """Environment variables set for the block, as they were after it: dbt run in process and
+    the Dagster resources read their settings from the environment, and a setting for one run
+    (a forced build, a landing folder) must not carry over to the next run of the process."""
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value

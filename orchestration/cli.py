@@ -15,7 +15,7 @@ import os
 import sys
 from pathlib import Path
 
-from ingestion.settings import Home
+from ingestion.settings import Home, environment
 
 EXAMPLE_QUERIES = [
     "select region_name, sum(revenue_cny) as revenue_cny from marts.fct_order_lines where not is_cancelled group by 1 order by 2 desc",
@@ -96,15 +96,18 @@ def execute(job_name: str, landing: str | None = None, log_level: str | None = N
 
     Not verbose (the commands' default), dbt's log goes to ``logs/runs/`` and a terminal shows a
     progress line per phase and a summary at the end."""
-    from orchestration.console import summary, watched_run
-
     home = _home()
-    if landing:
-        os.environ["SALESDW_LANDING"] = str(Path(landing).resolve())
+    # the ingestion resource reads the landing folder from the environment, for this run only
+    with environment({"SALESDW_LANDING": str(Path(landing).resolve())} if landing else {}):
+        return _execute(home, job_name, log_level, verbose)
+
+
+def _execute(home: Home, job_name: str, log_level: str | None, verbose: bool):
     from dagster import AssetCheckSeverity
     from dagster._core.utils import make_new_run_id
 
     from ingestion.raw_zone import ensure_raw_zone
+    from orchestration.console import summary, watched_run
     from orchestration.dbt.warnings import build_warnings
     from orchestration.automation.sensors import failure_alert, root_cause, write_alert
     from orchestration.definitions import defs
@@ -158,9 +161,8 @@ def run_job(job_name: str, landing: str | None = None, log_level: str | None = N
             force: bool = False) -> bool:
     """Run a job in process; ``force`` builds even when nothing changed since the published
     version (the build asset reads SALESDW_FORCE_BUILD through WarehouseResource.build_forced)."""
-    if force:
-        os.environ["SALESDW_FORCE_BUILD"] = "1"
-    return execute(job_name, landing, log_level, verbose).success
+    with environment({"SALESDW_FORCE_BUILD": "1"} if force else {}):
+        return execute(job_name, landing, log_level, verbose).success
 
 
 def _log_run(home: Home, fields: dict) -> None:

@@ -14,8 +14,7 @@ import yaml
 
 from ingestion.profiles import shipped_profiles
 from ingestion.raw_zone import ensure_raw_zone
-from ingestion.settings import Home
-from orchestration.dbt.project import environment
+from ingestion.settings import Home, environment
 
 pytestmark = pytest.mark.slow
 

@@ -1,6 +1,7 @@
 """The walking skeleton end to end: demo exports → ingestion → Dagster job (dbt build, checks,
 publish) → published warehouse, compared with the demo generator's own records."""
 
+import os
 import re
 import shutil
 from decimal import Decimal
@@ -68,6 +69,7 @@ def test_a_second_forced_run_gives_the_same_warehouse(published: Home, tmp_path:
     capsys.readouterr()
     assert main(["run", "--force"]) == 0  # build although nothing is new: the build must reproduce the marts
     assert _snapshot(home) == before
+    assert "SALESDW_FORCE_BUILD" not in os.environ, "--force was for that run, not for the next one in this process"
     printed = capsys.readouterr().out
     assert "START sql" not in printed and "PASS" not in printed, "dbt's log goes to the log file"
     assert re.search(r"^  dbt +\d+ built, [1-9]\d* tests passed, 0 warned, 0 failed", printed, re.M), printed

@@ -354,7 +354,7 @@ def test_killing_a_build_during_dbt_kills_dbt_leaves_bi_unchanged_and_the_next_b
 
     home = copied_home
     before, marts = _published_state(home), _snapshot(home)
-    build = _salesdw(home, "build")
+    build = _salesdw(home, "build", "--force")  # a copy of the published home: nothing is new
     dbt: list[int] = []
 
     def dbt_started() -> bool:

@@ -8,8 +8,7 @@ Parquet files (``raw/<source>/<entity>``), so the lineage graph is one piece.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping, Sequence, Set
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence, Set
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,7 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 from dagster_dbt.utils import select_unique_ids
 from filelock import FileLock
 
-from ingestion.settings import build_engine_env
+from ingestion.settings import build_engine_env, environment
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 
@@ -109,22 +108,6 @@ def _parse(target_path: Path) -> None:
         ])
     if not result.success:
         raise RuntimeError(f"dbt parse failed for {DBT_PROJECT_DIR}: {result.exception}")
-
-
-@contextmanager
-def environment(values: dict[str, str]) -> Iterator[None]:
-    """Environment variables set for the block, as they were after it (dbt run in process reads
-    its settings from the environment)."""
-    saved = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 def layer_of(props: Mapping[str, Any]) -> str:
