@@ -68,8 +68,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def built_once(tmp_path_factory: pytest.TempPathFactory, worker_id: str, name: str,
                build: Callable[[Path], Any]) -> tuple[Path, Any]:
     """`build(folder)` run once per test run, whichever worker asks first; every other worker
-    waits for it and gets the same folder and the JSON of what `build` returned. Without xdist
-    (`worker_id` "master") the base is the session's own temporary folder."""
+    waits for it and gets the same folder and the JSON of what `build` returned. A build that
+    raised leaves no result: the next worker to ask builds again and reports its own error.
+    Without xdist (`worker_id` "master") the base is the session's own temporary folder."""
     base = tmp_path_factory.getbasetemp()
     if worker_id != "master":
         base = base.parent  # shared by the workers of this run
@@ -124,6 +125,17 @@ def published(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Home:
             os.environ.pop("SALESDW_HOME", None)
         else:
             os.environ["SALESDW_HOME"] = previous
+
+
+def home_on_published(published: Home, root: Path) -> Path:
+    """A home of its own for dbt commands on the published demo, which other workers read at
+    the same time: its raw zone and ledger linked, its build database copied (dbt writes to the
+    database it reads); dbt's target and logs go into this home."""
+    (root / "build").mkdir(parents=True)
+    shutil.copyfile(published.build_db, root / "build" / "sales_build.duckdb")
+    for part in ("raw", "ledger"):
+        (root / part).symlink_to(published.root / part)
+    return root
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DEMO_SCALE, DEMO_SEED, built_once
+from tests.conftest import DEMO_SCALE, DEMO_SEED, built_once, home_on_published
 from tests.test_dbt_project import failure_messages, query, run_dbt
 
 pytestmark = pytest.mark.slow
@@ -43,13 +43,8 @@ def demo_home(tmp_path_factory: pytest.TempPathFactory, worker_id: str, name: st
 @pytest.fixture(scope="module")
 def demo(published, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo as the nightly job built it (the `published` fixture), documented by `dbt docs
-    generate` against a copy of its build database (docs write to the database they read);
-    returns a home holding that copy, with the published raw zone and ledger linked in."""
-    home = tmp_path_factory.mktemp("dbt_demo")
-    (home / "build").mkdir()
-    shutil.copyfile(published.build_db, build_db(home))
-    for part in ("raw", "ledger"):
-        (home / part).symlink_to(published.root / part)
+    generate` in a home of its own on a copy of its build database."""
+    home = home_on_published(published, tmp_path_factory.mktemp("dbt_demo") / "home")
     docs = run_dbt(home, "docs", "generate")
     assert docs.success, failure_messages(docs)
     return home

@@ -15,6 +15,7 @@ import yaml
 from ingestion.profiles import shipped_profiles
 from ingestion.raw_zone import ensure_raw_zone
 from ingestion.settings import Home, environment
+from tests.conftest import home_on_published
 
 pytestmark = pytest.mark.slow
 
@@ -535,11 +536,7 @@ def test_every_unit_test_passes(published, tmp_path: Path):
     """dbt unit tests check the SQL, not a night's data, so the nightly build leaves them out
     (orchestration/dbt/assets.py): here they all run, against a copy of a built warehouse (dbt
     reads the column types of a model's inputs from it)."""
-    import shutil
-
-    build_db = tmp_path / "sales_build.duckdb"
-    shutil.copyfile(published.build_db, build_db)
-    result = run_dbt(published.root, "test", "--select", "test_type:unit", build_db=build_db)
+    result = run_dbt(home_on_published(published, tmp_path / "home"), "test", "--select", "test_type:unit")
     assert result.success, failure_messages(result)
     ran = [r for r in result.result.results if r.node.resource_type == "unit_test"]
     from orchestration.dbt.project import ensure_manifest
