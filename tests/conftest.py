@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from filelock import FileLock
 
-from ingestion.settings import Home
+from ingestion.settings import Home, machine_cores
 
 DEMO_SCALE = 1.0
 DEMO_SEED = 42
@@ -37,6 +37,13 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """A run that collected no test is a broken suite, not a pass (pytest's exit code 5)."""
     if exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto`: the cores the build itself counts (a container's CPU set), not psutil's count
+    of the host's cores, which xdist would take if psutil were installed."""
+    return machine_cores()
 
 
 def pytest_configure(config: pytest.Config) -> None:
