@@ -30,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 
@@ -260,6 +261,39 @@ def table(runs: list[dict]) -> str:
     return "\n".join([head, *rows])
 
 
+# Issue 13's goals for the build (2 cores, 10M order lines): name → (limit, unit, the run's figure).
+GOALS: dict[str, tuple[float, str, Callable[[dict], float | None]]] = {
+    "full build": (180.0, "s", lambda r: r["full_build"]["s"]),
+    "peak memory": (4.0, "GiB", lambda r: r["full_build"]["peak_gib"]),
+    "nothing new": (30.0, "s", lambda r: r["nothing_new"]["s"]),
+    "1 % night / full build": (10.0, "%", lambda r: 100 * r["one_percent_build"]["s"] / r["full_build"]["s"]),
+    "data tests / dbt's work": (25.0, "%", lambda r: 100 * r["tests_s"] / ((r["tests_s"] + r["models_total_s"]) or 1)),
+    "start-up of the 1 % night": (5.0, "s", lambda r: r["one_percent_phases"]["to_run_s"] + r["one_percent_phases"]["before_dbt_s"]
+                                  if r["one_percent_phases"] else None),
+    "superlinear models": (0.0, "", lambda r: len(r["superlinear_models"]) if "superlinear_models" in r else None),
+}
+
+
+def goals(run: dict) -> dict[str, dict]:
+    """Each goal with the run's figure, and whether it is met (None: not measured, as
+    superlinearity, which needs two sizes)."""
+    verdicts = {}
+    for name, (limit, unit, figure) in GOALS.items():
+        value = figure(run)
+        verdicts[name] = {"limit": limit, "unit": unit, "value": None if value is None else round(value, 2),
+                          "met": None if value is None else value <= limit}
+    return verdicts
+
+
+def goals_table(run: dict) -> str:
+    head = f"goals at {run['order_lines'] or 0:,} order lines (issue 13's are for 10M):"
+    rows = []
+    for name, v in run["goals"].items():
+        verdict = "not measured" if v["met"] is None else "met" if v["met"] else f"NOT MET: {v['value'] / v['limit']:.1f}× the limit" if v["limit"] else "NOT MET"
+        rows.append(f"  {name:28} {'—' if v['value'] is None else v['value']:>8} {v['unit']:3}  (≤ {v['limit']:g} {v['unit']})  {verdict}")
+    return "\n".join([head, *rows])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--lines", type=int, action="append", help="order lines to build (repeatable; default 1,000,000)")
@@ -285,6 +319,9 @@ def main(argv: list[str] | None = None) -> int:
         for name, seconds in sorted(large["models_s"].items(), key=lambda kv: -kv[1])[:10]:
             print(f"  {name:45} {small['models_s'].get(name, 0):7.2f} s → {seconds:7.2f} s")
         print(f"superlinear (time grew more than the rows): {', '.join(large['superlinear_models']) or 'none'}")
+    for figures in runs:
+        if figures["full_build"]["ok"] and figures["one_percent_build"]["ok"]:
+            figures["goals"] = goals(figures)
     results = Path(args.results)
     results.parent.mkdir(parents=True, exist_ok=True)
     with results.open("a", encoding="utf-8") as fh:
@@ -294,6 +331,9 @@ def main(argv: list[str] | None = None) -> int:
             slowest = sorted(figures["one_percent_models_s"].items(), key=lambda kv: -kv[1])[:8]
             print("1 % night, slowest models:", ", ".join(f"{name} {s} s" for name, s in slowest))
     print(table(runs))
+    for figures in runs:
+        if "goals" in figures:
+            print(goals_table(figures))
     return 0 if all(r["full_build"]["ok"] and r["one_percent_build"]["ok"] for r in runs) else 1
 
 

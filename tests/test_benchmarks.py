@@ -22,6 +22,20 @@ def test_a_model_slower_than_its_rows_is_flagged():
     assert build_scale.superlinear(small, large) == ["kpi_funnel"]
 
 
+def test_each_goal_of_issue_13_is_judged_on_the_runs_figures():
+    run = {"full_build": {"s": 200.0, "peak_gib": 3.9}, "nothing_new": {"s": 31.0},
+           "one_percent_build": {"s": 20.0}, "tests_s": 30.0, "models_total_s": 90.0,
+           "one_percent_phases": {"to_run_s": 2.5, "before_dbt_s": 2.5, "dbt_s": 10.0, "after_dbt_s": 5.0}}
+    verdicts = build_scale.goals(run)
+    assert {name: (v["value"], v["met"]) for name, v in verdicts.items()} == {
+        "full build": (200.0, False), "peak memory": (3.9, True), "nothing new": (31.0, False),
+        "1 % night / full build": (10.0, True), "data tests / dbt's work": (25.0, True),
+        "start-up of the 1 % night": (5.0, True), "superlinear models": (None, None)}
+    assert build_scale.goals({**run, "superlinear_models": ["kpi_funnel"]})["superlinear models"]["met"] is False
+    printed = build_scale.goals_table({**run, "order_lines": 1000, "goals": verdicts})
+    assert "full build" in printed and "NOT MET: 1.1× the limit" in printed and "not measured" in printed
+
+
 def test_copies_get_new_ids_and_keep_shared_reps_and_products(tmp_path: Path):
     base = tmp_path / "base"
     folder = base / "raw" / "zoho" / "deals"
@@ -58,6 +72,8 @@ def test_the_harness_runs_and_records_its_figures(tmp_path: Path, monkeypatch):
         assert split["dbt_s"] > 0 and min(split.values()) >= -1, split  # the run log has whole seconds
         assert sum(split.values()) <= figures[run if run == "full_build" else "one_percent_build"]["s"] + 1, split
     assert "fct_order_lines" in figures["one_percent_models_s"], "the 1 % night rebuilds the changed facts"
+    measured = {name for name, v in figures["goals"].items() if v["value"] is not None}
+    assert measured == set(build_scale.GOALS) - {"superlinear models"}, "superlinearity needs two sizes"
 
 
 @pytest.mark.parametrize("script", ["ingest_throughput", "xlsx_throughput"])
