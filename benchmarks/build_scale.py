@@ -290,7 +290,7 @@ def goals_table(run: dict) -> str:
     rows = []
     for name, v in run["goals"].items():
         verdict = "not measured" if v["met"] is None else "met" if v["met"] else f"NOT MET: {v['value'] / v['limit']:.1f}× the limit" if v["limit"] else "NOT MET"
-        rows.append(f"  {name:28} {'—' if v['value'] is None else v['value']:>8} {v['unit']:3}  (≤ {v['limit']:g} {v['unit']})  {verdict}")
+        rows.append(f"  {name:28} {'—' if v['value'] is None else v['value']:>8} {v['unit']:3}  (≤ {v['limit']:g}{' ' + v['unit'] if v['unit'] else ''})  {verdict}")
     return "\n".join([head, *rows])
 
 
